@@ -1,0 +1,245 @@
+//! Parsing `#[cors(key = value, ...)]` into typed values that keep their tokens, so that every
+//! later error can point at the exact literal at fault.
+
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
+
+/// The keys `#[cors]` accepts, in the order the documentation lists them.
+const KEYS: [&str; 7] = [
+    "origins",
+    "methods",
+    "headers",
+    "expose_headers",
+    "credentials",
+    "max_age",
+    "private_network",
+];
+
+/// Names people bring from actix-cors or other frameworks, mapped to ours.
+const ALIASES: [(&str, &str); 12] = [
+    ("allowed_origin", "origins"),
+    ("allowed_origins", "origins"),
+    ("allow_origins", "origins"),
+    ("allowed_methods", "methods"),
+    ("allow_methods", "methods"),
+    ("allowed_headers", "headers"),
+    ("allow_headers", "headers"),
+    ("exposed_headers", "expose_headers"),
+    ("supports_credentials", "credentials"),
+    ("allow_credentials", "credentials"),
+    ("allow_private_network_access", "private_network"),
+    ("allow_private_network", "private_network"),
+];
+
+/// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
+#[derive(Default)]
+pub struct CorsArgs {
+    pub origins: Option<StrList>,
+    pub methods: Option<StrList>,
+    pub headers: Option<StrList>,
+    pub expose_headers: Option<StrList>,
+    pub credentials: Option<LitBool>,
+    pub max_age: Option<LitInt>,
+    pub private_network: Option<LitBool>,
+}
+
+/// A `key = ["...", ...]` value: the key (for errors about the whole list) and its literals.
+pub struct StrList {
+    pub key: Ident,
+    pub items: Vec<LitStr>,
+}
+
+impl StrList {
+    pub fn values(&self) -> impl Iterator<Item = (String, &LitStr)> {
+        self.items.iter().map(|lit| (lit.value(), lit))
+    }
+}
+
+impl Parse for CorsArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = CorsArgs::default();
+        for entry in Punctuated::<Entry, Token![,]>::parse_terminated(input)? {
+            args.set(entry)?;
+        }
+        Ok(args)
+    }
+}
+
+struct Entry {
+    key: Ident,
+    value: Expr,
+}
+
+impl Parse for Entry {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let key: Ident = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `key = value`, for example `origins = [\"https://app.example.com\"]`",
+            )
+        })?;
+        input.parse::<Token![=]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("expected `=` after `{key}`, as in `{key} = ...`"),
+            )
+        })?;
+        Ok(Entry {
+            key,
+            value: input.parse()?,
+        })
+    }
+}
+
+impl CorsArgs {
+    fn set(&mut self, Entry { key, value }: Entry) -> syn::Result<()> {
+        let name = key.to_string();
+        let already_set = match name.as_str() {
+            "origins" => set_once(&mut self.origins, str_list(&key, value)?),
+            "methods" => set_once(&mut self.methods, str_list(&key, value)?),
+            "headers" => set_once(&mut self.headers, str_list(&key, value)?),
+            "expose_headers" => set_once(&mut self.expose_headers, str_list(&key, value)?),
+            "credentials" => set_once(&mut self.credentials, bool_lit(&key, value)?),
+            "private_network" => set_once(&mut self.private_network, bool_lit(&key, value)?),
+            "max_age" => set_once(&mut self.max_age, int_lit(&key, value)?),
+            _ => return Err(syn::Error::new(key.span(), unknown_key_message(&name))),
+        };
+        if already_set {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{name}` is given twice; write it once (merge the two values)"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Stores `value` unless the slot is taken; returns whether it was.
+fn set_once<T>(slot: &mut Option<T>, value: T) -> bool {
+    let taken = slot.is_some();
+    if !taken {
+        *slot = Some(value);
+    }
+    taken
+}
+
+fn str_list(key: &Ident, value: Expr) -> syn::Result<StrList> {
+    let elems = match value {
+        Expr::Array(array) => array.elems,
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(single),
+            ..
+        }) => {
+            return Err(syn::Error::new(
+                single.span(),
+                format!(
+                    "`{key}` takes a list; write `{key} = [{:?}]`",
+                    single.value()
+                ),
+            ))
+        }
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!(
+                    "`{key}` takes a list of string literals, like `{}`",
+                    list_example(key)
+                ),
+            ))
+        }
+    };
+    let items = elems
+        .into_iter()
+        .map(|elem| match elem {
+            Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }) => Ok(lit),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!(
+                    "`{key}` takes string literals only, like `{}`; the policy is checked at \
+                     compile time, so it cannot come from a variable or a constant",
+                    list_example(key)
+                ),
+            )),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok(StrList {
+        key: key.clone(),
+        items,
+    })
+}
+
+fn list_example(key: &Ident) -> &'static str {
+    match key.to_string().as_str() {
+        "origins" => "[\"https://app.example.com\"]",
+        "methods" => "[\"GET\", \"POST\"]",
+        "headers" => "[\"Content-Type\", \"Authorization\"]",
+        _ => "[\"X-Request-Id\"]",
+    }
+}
+
+fn bool_lit(key: &Ident, value: Expr) -> syn::Result<LitBool> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(lit),
+            ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes `true` or `false`"),
+        )),
+    }
+}
+
+fn int_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes a whole number of seconds from 0 to 86400, like `{key} = 600`"),
+        )),
+    }
+}
+
+fn unknown_key_message(name: &str) -> String {
+    let guess = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|(_, key)| *key)
+        .or_else(|| {
+            KEYS.iter()
+                .copied()
+                .find(|key| edit_distance(key, name) <= 2)
+        });
+    let keys = KEYS.join(", ");
+    match guess {
+        Some(key) => format!("unknown key `{name}`; did you mean `{key}`? (the keys are {keys})"),
+        None => format!("unknown key `{name}`; the keys are {keys}"),
+    }
+}
+
+/// Levenshtein distance, for "did you mean" on misspelled keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The span errors about the whole attribute use (missing keys): the `#[cors]` itself.
+pub fn attribute_span() -> Span {
+    Span::call_site()
+}

@@ -1,0 +1,205 @@
+//! Code generation. The output stays small: a static `Policy` and thin calls into
+//! `cors_runtime`, where the protocol logic lives and is tested.
+//!
+//! Above a routing attribute, for `#[cors(..)] #[get("/items")] async fn list()`:
+//! - the handler is renamed `__cors_route_list`, and its routing attribute gains
+//!   `name = "list"` (so `url_for("list", ..)` still works) and, last, the CORS middleware as
+//!   `wrap`, which makes it the outermost middleware of the resource;
+//! - a unit struct `list` (with the handler's docs) registers that service and then one preflight
+//!   resource per path, so `App::new().service(list)` is all a user writes.
+//!
+//! Without a routing attribute (registered by hand), the handler stays as it is and a braced
+//! struct of the same name (types and values live in different namespaces) offers
+//! `list::cors()`, the middleware to wrap the resource with; it also answers preflights.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use syn::ItemFn;
+
+use crate::route::{self, Route};
+use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
+
+pub fn expand(handler: ItemFn, route: Option<Route>, policy: &Policy) -> TokenStream {
+    let name = &handler.sig.ident;
+    let policy_fn = policy_fn(name, policy);
+    match route {
+        Some(route) => expand_routed(handler, &route, policy_fn),
+        None => expand_by_hand(handler, policy_fn),
+    }
+}
+
+/// `fn __cors_policy() -> &'static Policy`: the policy lives in a `static` built from literals,
+/// so nothing is parsed, locked or allocated at run time.
+fn policy_fn(name: &Ident, policy: &Policy) -> TokenStream {
+    let route = name.to_string();
+    let origins = match &policy.origins {
+        Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
+        Origins::List { exact, patterns } => {
+            let (prefixes, suffixes): (Vec<_>, Vec<_>) = patterns.iter().cloned().unzip();
+            quote!(::cors_runtime::AllowedOrigins::List {
+                exact: &[#(#exact),*],
+                patterns: &[#(::cors_runtime::__private::OriginPattern {
+                    prefix: #prefixes,
+                    suffix: #suffixes,
+                }),*],
+            })
+        }
+    };
+    let methods = &policy.methods;
+    let allow_methods = policy.methods.join(", ");
+    let headers = match &policy.headers {
+        Headers::None => quote!(::cors_runtime::AllowedHeaders::None),
+        Headers::List(names) => {
+            let lowercase = names.iter().map(|n| n.to_ascii_lowercase());
+            let allow_headers = names.join(", ");
+            quote!(::cors_runtime::AllowedHeaders::List {
+                lowercase: &[#(#lowercase),*],
+                allow_headers: #allow_headers,
+            })
+        }
+        Headers::Any { authorization } => {
+            quote!(::cors_runtime::AllowedHeaders::Any { authorization: #authorization })
+        }
+    };
+    let expose_headers = match &policy.expose_headers {
+        ExposeHeaders::None => quote!(::core::option::Option::None),
+        ExposeHeaders::List(names) => {
+            let joined = names.join(", ");
+            quote!(::core::option::Option::Some(#joined))
+        }
+        ExposeHeaders::Any => quote!(::core::option::Option::Some("*")),
+    };
+    let max_age = match policy.max_age {
+        Some(seconds) => {
+            let seconds = seconds.to_string();
+            quote!(::core::option::Option::Some(#seconds))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let credentials = policy.credentials;
+    let private_network = policy.private_network;
+    quote! {
+        #[doc(hidden)]
+        fn __cors_policy() -> &'static ::cors_runtime::Policy {
+            static POLICY: ::cors_runtime::Policy = ::cors_runtime::Policy {
+                route: #route,
+                origins: #origins,
+                methods: &[#(#methods),*],
+                allow_methods: #allow_methods,
+                headers: #headers,
+                expose_headers: #expose_headers,
+                credentials: #credentials,
+                max_age: #max_age,
+                private_network: #private_network,
+            };
+            &POLICY
+        }
+    }
+}
+
+fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> TokenStream {
+    let name = handler.sig.ident.clone();
+    let vis = std::mem::replace(&mut handler.vis, syn::Visibility::Inherited);
+    let hidden = format_ident!("__cors_route_{}", name);
+    handler.sig.ident = hidden.clone();
+
+    let cors_wrap = format!("::cors_runtime::Cors::new({name}::__cors_policy())");
+    let resource_name = name.to_string();
+    for registration in &route.registrations {
+        let attr = &mut handler.attrs[registration.attr_index];
+        let resource_name = (!registration.has_name).then_some(resource_name.as_str());
+        *attr = route::rewrite(attr, resource_name, &cors_wrap);
+    }
+    // The docs move to the struct users register; the renamed function is an implementation
+    // detail (actix-web copies its docs onto its own hidden struct).
+    let (docs, other_attrs): (Vec<_>, Vec<_>) = std::mem::take(&mut handler.attrs)
+        .into_iter()
+        .partition(|a| a.path().is_ident("doc"));
+    handler.attrs = other_attrs;
+
+    let preflights = preflight_registrations(route);
+    quote! {
+        #[doc(hidden)]
+        #handler
+
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl #name {
+            #policy_fn
+        }
+
+        impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
+            fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
+                ::cors_runtime::__private::actix_web::dev::HttpServiceFactory::register(#hidden, config);
+                #preflights
+            }
+        }
+    }
+}
+
+/// One preflight resource per distinct path, each guarded by the methods served on that path,
+/// so that several handlers on one path answer the preflights for their own methods.
+fn preflight_registrations(route: &Route) -> TokenStream {
+    let mut paths: Vec<(String, &syn::LitStr, Vec<&str>)> = Vec::new();
+    for registration in &route.registrations {
+        let value = registration.path.value();
+        let entry = match paths.iter_mut().find(|(path, _, _)| *path == value) {
+            Some(entry) => entry,
+            None => {
+                paths.push((value, &registration.path, Vec::new()));
+                paths.last_mut().expect("just pushed")
+            }
+        };
+        for method in &registration.methods {
+            if !entry.2.contains(&method.as_str()) {
+                entry.2.push(method);
+            }
+        }
+    }
+    paths
+        .iter()
+        .map(|(_, path, methods)| {
+            quote! {
+                ::cors_runtime::__private::register_preflight(
+                    config, #path, &[#(#methods),*], Self::__cors_policy(),
+                );
+            }
+        })
+        .collect()
+}
+
+fn expand_by_hand(handler: ItemFn, policy_fn: TokenStream) -> TokenStream {
+    let name = &handler.sig.ident;
+    let vis = &handler.vis;
+    let doc = format!(
+        "The CORS policy of [`{name}`]: register the handler with \
+         `web::resource(..).wrap({name}::cors())`."
+    );
+    quote! {
+        #handler
+
+        #[doc = #doc]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl #name {
+            /// The CORS middleware for this handler's policy. Wrap the resource that serves the
+            /// handler with it: it answers preflights and decorates every response.
+            #vis fn cors() -> ::cors_runtime::Cors {
+                ::cors_runtime::Cors::new(Self::__cors_policy())
+            }
+
+            #policy_fn
+        }
+
+        impl ::cors_runtime::__private::CorsAboveRoutingMacro for #name {}
+
+        // Below a routing macro, this handler sits inside the body of actix-web's generated
+        // `register` function, and `self::NAME` (which skips block scopes) names actix-web's
+        // struct, which does not implement the trait: the compiler then prints the trait's
+        // `on_unimplemented` message telling the user to move `#[cors]` up.
+        const _: () = <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED;
+    }
+}

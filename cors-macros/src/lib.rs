@@ -1,0 +1,40 @@
+//! The `#[cors]` attribute. Use it through `cors-runtime`, which re-exports it and documents it;
+//! the generated code calls into that crate.
+//!
+//! The pipeline reads top to bottom: [`attr`] parses the arguments keeping every literal's span,
+//! [`route`] finds the actix-web routing attribute under `#[cors]`, [`valid`] applies every rule of
+//! the CORS protocol and produces a checked [`valid::Policy`], and [`expand`] writes the code.
+
+mod attr;
+mod expand;
+mod route;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Declares the CORS policy of an actix-web handler. See the `cors-runtime` crate for the
+/// reference of every key.
+#[proc_macro_attribute]
+pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item_tokens = proc_macro2::TokenStream::from(item.clone());
+    expand_or_error(args.into(), item)
+        .unwrap_or_else(|error| {
+            // Keep the handler in the output so that one policy mistake does not also produce
+            // "cannot find function" errors everywhere the handler is used.
+            let mut output = error.to_compile_error();
+            output.extend(item_tokens);
+            output
+        })
+        .into()
+}
+
+fn expand_or_error(
+    args: proc_macro2::TokenStream,
+    item: TokenStream,
+) -> syn::Result<proc_macro2::TokenStream> {
+    let args: attr::CorsArgs = syn::parse2(args)?;
+    let handler: syn::ItemFn = syn::parse(item)?;
+    let route = route::find(&handler)?;
+    let policy = valid::check(&args, route.as_ref(), &handler)?;
+    Ok(expand::expand(handler, route, &policy))
+}

@@ -1,0 +1,422 @@
+//! Every semantic check of a `#[cors]` policy, in one place. Each rejection is a `syn::Error` on
+//! the literal at fault that says what is wrong in CORS terms and what to write instead; all of a
+//! policy's mistakes are reported at once.
+
+use cors_rules::{
+    check_origin, check_origin_pattern, is_forbidden_method, is_forbidden_request_header,
+    is_forbidden_response_header, is_token, NORMALIZED_METHODS, WILDCARD,
+};
+use syn::{ItemFn, LitBool, LitStr};
+
+use crate::attr::{attribute_span, CorsArgs, StrList};
+use crate::route::Route;
+
+/// The longest `max_age` any browser honours (Firefox); Chromium caps at 7200, Safari at 600.
+const MAX_AGE_LIMIT: u64 = 86_400;
+
+/// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
+pub struct Policy {
+    pub origins: Origins,
+    pub methods: Vec<String>,
+    pub headers: Headers,
+    pub expose_headers: ExposeHeaders,
+    pub credentials: bool,
+    pub max_age: Option<u32>,
+    pub private_network: bool,
+}
+
+pub enum Origins {
+    Any,
+    /// Exact serialized origins, and subdomain patterns split as `(prefix, suffix)` around `*`.
+    List {
+        exact: Vec<String>,
+        patterns: Vec<(String, String)>,
+    },
+}
+
+pub enum Headers {
+    None,
+    /// The names as written (for `Access-Control-Allow-Headers`).
+    List(Vec<String>),
+    /// `*`, optionally beside `Authorization`, which a `*` never covers.
+    Any {
+        authorization: bool,
+    },
+}
+
+pub enum ExposeHeaders {
+    None,
+    List(Vec<String>),
+    Any,
+}
+
+/// Collects every error so that the user fixes a policy in one compile, not one per mistake.
+#[derive(Default)]
+struct Errors(Option<syn::Error>);
+
+impl Errors {
+    fn at(&mut self, lit: &impl quote::ToTokens, message: impl std::fmt::Display) {
+        self.push(syn::Error::new_spanned(lit, message));
+    }
+
+    fn push(&mut self, error: syn::Error) {
+        match &mut self.0 {
+            Some(first) => first.combine(error),
+            None => self.0 = Some(error),
+        }
+    }
+}
+
+pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::Result<Policy> {
+    let mut errors = Errors::default();
+    let credentials = args.credentials.as_ref().is_some_and(LitBool::value);
+
+    let origins = match &args.origins {
+        Some(list) => check_origins(
+            list,
+            args.credentials.as_ref().filter(|c| c.value),
+            &mut errors,
+        ),
+        None => {
+            errors.push(syn::Error::new(
+                attribute_span(),
+                "`#[cors]` needs `origins = [...]`: the origins whose pages may read this \
+                 route's responses, for example `origins = [\"https://app.example.com\"]`",
+            ));
+            Origins::List {
+                exact: Vec::new(),
+                patterns: Vec::new(),
+            }
+        }
+    };
+
+    let methods = check_methods(
+        args.methods.as_ref(),
+        route,
+        handler,
+        credentials,
+        &mut errors,
+    );
+
+    let headers = match &args.headers {
+        None => Headers::None,
+        Some(list) => check_headers(list, credentials, &mut errors),
+    };
+
+    let expose_headers = match &args.expose_headers {
+        None => ExposeHeaders::None,
+        Some(list) => check_expose_headers(list, credentials, &mut errors),
+    };
+
+    let max_age = args
+        .max_age
+        .as_ref()
+        .and_then(|lit| match lit.base10_parse::<u64>() {
+            Ok(seconds) if seconds <= MAX_AGE_LIMIT => Some(seconds as u32),
+            _ => {
+                errors.at(
+                    lit,
+                    format!(
+                    "`max_age` is at most {MAX_AGE_LIMIT} seconds (one day): no browser caches a \
+                     preflight longer (Chromium stops at 7200, Safari at 600)"
+                ),
+                );
+                None
+            }
+        });
+
+    match errors.0 {
+        Some(error) => Err(error),
+        None => Ok(Policy {
+            origins,
+            methods,
+            headers,
+            expose_headers,
+            credentials,
+            max_age,
+            private_network: args.private_network.as_ref().is_some_and(LitBool::value),
+        }),
+    }
+}
+
+fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Errors) -> Origins {
+    if list.items.is_empty() {
+        errors.at(&list.key, "`origins` is empty; list at least one origin, like `origins = [\"https://app.example.com\"]`");
+    }
+    if let Some(star) = list.items.iter().find(|lit| lit.value() == WILDCARD) {
+        if list.items.len() > 1 {
+            errors.at(
+                star,
+                "`*` allows every origin, so it must be the only entry of `origins`; remove \
+                 either `*` or the other origins",
+            );
+        }
+        if let Some(credentials) = credentials {
+            errors.at(
+                star,
+                "`origins = [\"*\"]` cannot be combined with `credentials = true`: browsers \
+                 refuse `Access-Control-Allow-Origin: *` on credentialed requests, and echoing \
+                 every origin instead would let any site act as the signed-in user; list the \
+                 origins that may send credentials",
+            );
+            errors.at(
+                credentials,
+                "`credentials = true` is not allowed with `origins = [\"*\"]`",
+            );
+        }
+        return Origins::Any;
+    }
+
+    let mut exact: Vec<(String, &LitStr)> = Vec::new();
+    let mut patterns: Vec<(String, &LitStr)> = Vec::new();
+    for (value, lit) in list.values() {
+        let checked = match value.contains('*') {
+            true => check_origin_pattern(&value).map(|_| &mut patterns),
+            false => check_origin(&value).map(|()| &mut exact),
+        };
+        match checked {
+            Err(problem) => errors.at(lit, format!("origin `{value}` {problem}")),
+            Ok(bucket) if bucket.iter().any(|(seen, _)| *seen == value) => {
+                errors.at(lit, format!("origin `{value}` is listed twice; remove one"))
+            }
+            Ok(bucket) => bucket.push((value, lit)),
+        }
+    }
+    for (origin, lit) in &exact {
+        let covering = patterns.iter().find(|(pattern, _)| {
+            check_origin_pattern(pattern).is_ok_and(|p| p.matches(origin.as_bytes()))
+        });
+        if let Some((pattern, _)) = covering {
+            errors.at(
+                *lit,
+                format!("origin `{origin}` is already matched by `{pattern}`; remove one"),
+            );
+        }
+    }
+    Origins::List {
+        patterns: patterns
+            .iter()
+            .map(|(value, _)| {
+                let pattern = check_origin_pattern(value).expect("checked above");
+                (pattern.prefix.to_owned(), pattern.suffix.to_owned())
+            })
+            .collect(),
+        exact: exact.into_iter().map(|(value, _)| value).collect(),
+    }
+}
+
+fn check_methods(
+    list: Option<&StrList>,
+    route: Option<&Route>,
+    handler: &ItemFn,
+    credentials: bool,
+    errors: &mut Errors,
+) -> Vec<String> {
+    let route_methods = route.map(Route::methods);
+    let Some(list) = list else {
+        return match (route, route_methods) {
+            (Some(route), Some(methods)) => {
+                for method in methods.iter().filter(|m| is_forbidden_method(m)) {
+                    errors.at(
+                        &route.attr,
+                        format!(
+                            "this route serves `{method}`, which `fetch()` never sends, so CORS \
+                             cannot apply to it; serve it from a route without `#[cors]`, or \
+                             list the other methods in `methods = [...]`"
+                        ),
+                    );
+                }
+                methods
+            }
+            _ => {
+                errors.push(syn::Error::new(
+                    attribute_span(),
+                    format!(
+                        "`#[cors]` found no routing attribute (`#[get(\"/path\")]`, `#[post(..)]`, \
+                         `#[route(..)]`, ...) below it. If `{name}` has one, write `#[cors]` above \
+                         it: attributes expand top to bottom, so a routing macro above `#[cors]` has \
+                         already turned `{name}` into a service. If `{name}` is registered by hand \
+                         with `web::resource(..)`, list its methods: `methods = [\"GET\"]`",
+                        name = handler.sig.ident
+                    ),
+                ));
+                Vec::new()
+            }
+        };
+    };
+    if list.items.is_empty() {
+        errors.at(
+            &list.key,
+            "`methods` is empty; remove the key to allow the route's own methods, or list some",
+        );
+    }
+    if let Some(star) = list.items.iter().find(|lit| lit.value() == WILDCARD) {
+        if list.items.len() > 1 {
+            errors.at(star, "`*` stands for all of the route's methods, so it must be the only entry of `methods`");
+        }
+        if credentials {
+            errors.at(
+                star,
+                wildcard_with_credentials("methods", "`methods = [\"GET\", \"POST\"]`"),
+            );
+        }
+        return match route_methods {
+            Some(methods) => methods,
+            None => {
+                errors.at(star, "a handler registered by hand has no route to take its methods from; list them, like `methods = [\"GET\", \"POST\"]`");
+                Vec::new()
+            }
+        };
+    }
+    let mut methods: Vec<String> = Vec::new();
+    for (method, lit) in list.values() {
+        let upper = method.to_ascii_uppercase();
+        if !is_token(&method) {
+            errors.at(lit, format!("`{method}` is not an HTTP method name; write one method per string, like `\"GET\"`"));
+        } else if is_forbidden_method(&method) {
+            errors.at(lit, format!("`{method}` is a forbidden method: `fetch()` never sends CONNECT, TRACE or TRACK, so allowing it cross-origin means nothing"));
+        } else if method != upper {
+            errors.at(
+                lit,
+                format!(
+                "method `{method}` must be written `{upper}`: methods are case-sensitive, browsers \
+                 uppercase only {} before sending, and actix-web routes match the uppercase name",
+                NORMALIZED_METHODS.join(", ")
+            ),
+            );
+        } else if methods.contains(&method) {
+            errors.at(
+                lit,
+                format!("method `{method}` is listed twice; remove one"),
+            );
+        } else if let Some(served) = route_methods
+            .as_ref()
+            .filter(|served| !served.contains(&method))
+        {
+            errors.at(
+                lit,
+                format!(
+                "method `{method}` is not served by this route, which serves {}; list only those \
+                 (or add `{method}` to the route)",
+                served.join(", ")
+            ),
+            );
+        } else {
+            methods.push(method);
+        }
+    }
+    methods
+}
+
+fn check_headers(list: &StrList, credentials: bool, errors: &mut Errors) -> Headers {
+    if list.items.is_empty() {
+        errors.at(
+            &list.key,
+            "`headers` is empty; remove the key, or list the request headers pages may send",
+        );
+    }
+    let names = check_header_names(list, errors, |name| {
+        is_forbidden_request_header(name).then(|| {
+            format!(
+                "`{name}` is a forbidden request header: browsers set it themselves and never let \
+                 a page send it, so it needs no allowing; remove it"
+            )
+        })
+    });
+    if let Some(star) = list.items.iter().find(|lit| lit.value() == WILDCARD) {
+        if credentials {
+            errors.at(
+                star,
+                wildcard_with_credentials(
+                    "headers",
+                    "`headers = [\"Content-Type\", \"Authorization\"]`",
+                ),
+            );
+        }
+        let others: Vec<&LitStr> = list
+            .items
+            .iter()
+            .filter(|lit| lit.value() != WILDCARD)
+            .collect();
+        for other in others
+            .iter()
+            .filter(|lit| !lit.value().eq_ignore_ascii_case("authorization"))
+        {
+            errors.at(
+                *other,
+                format!(
+                "`*` already allows `{}`; beside `*`, only `Authorization` needs naming (a `*` \
+                 never covers it)",
+                other.value()
+            ),
+            );
+        }
+        return Headers::Any {
+            authorization: !others.is_empty(),
+        };
+    }
+    Headers::List(names)
+}
+
+fn check_expose_headers(list: &StrList, credentials: bool, errors: &mut Errors) -> ExposeHeaders {
+    if list.items.is_empty() {
+        errors.at(&list.key, "`expose_headers` is empty; remove the key, or list the response headers pages may read");
+    }
+    let names = check_header_names(list, errors, |name| {
+        is_forbidden_response_header(name).then(|| {
+            format!("`{name}` can never be read by a page (a forbidden response header); remove it")
+        })
+    });
+    if let Some(star) = list.items.iter().find(|lit| lit.value() == WILDCARD) {
+        if list.items.len() > 1 {
+            errors.at(star, "`*` exposes every response header, so it must be the only entry of `expose_headers`");
+        }
+        if credentials {
+            errors.at(
+                star,
+                wildcard_with_credentials(
+                    "expose_headers",
+                    "`expose_headers = [\"X-Request-Id\"]`",
+                ),
+            );
+        }
+        return ExposeHeaders::Any;
+    }
+    ExposeHeaders::List(names)
+}
+
+/// The checks `headers` and `expose_headers` share: tokens, no duplicates (header names are
+/// case-insensitive), and a list-specific `forbidden` rule. `*` entries are left to the caller.
+fn check_header_names(
+    list: &StrList,
+    errors: &mut Errors,
+    forbidden: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (name, lit) in list.values().filter(|(name, _)| name != WILDCARD) {
+        if !is_token(&name) {
+            let hint = match name.contains(',') {
+                true => "; write each header as its own string",
+                false => "",
+            };
+            errors.at(lit, format!("`{name}` is not a valid header name{hint}"));
+        } else if let Some(message) = forbidden(&name) {
+            errors.at(lit, message);
+        } else if names.iter().any(|seen| seen.eq_ignore_ascii_case(&name)) {
+            errors.at(
+                lit,
+                format!("header `{name}` is listed twice (header names ignore case); remove one"),
+            );
+        } else {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn wildcard_with_credentials(key: &str, example: &str) -> String {
+    format!(
+        "`*` in `{key}` does not work with `credentials = true`: on credentialed requests browsers \
+         read `*` as a literal name, not a wildcard; list the names instead, like {example}"
+    )
+}

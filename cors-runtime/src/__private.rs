@@ -1,0 +1,21 @@
+//! What generated code needs and users do not: not part of the public API.
+
+pub use actix_web;
+pub use cors_rules::OriginPattern;
+
+pub use crate::preflight_route::register_preflight;
+
+/// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
+/// routing macro, the generated check names actix-web's struct instead, which does not implement
+/// it, and the compiler prints this message.
+#[diagnostic::on_unimplemented(
+    message = "`#[cors]` must be written above the routing macro of `{Self}`",
+    label = "`#[cors]` is below a routing macro (`#[get]`, `#[post]`, `#[route]`, ...)",
+    note = "attributes expand top to bottom: the routing macro above `#[cors]` has already turned \
+            the handler into a service, so the policy could not be attached to it",
+    note = "move `#[cors(...)]` above the routing macro"
+)]
+pub trait CorsAboveRoutingMacro {
+    /// Evaluated by the generated check.
+    const CHECKED: () = ();
+}

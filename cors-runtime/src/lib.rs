@@ -1,0 +1,112 @@
+//! CORS for actix-web, declared on the handler it protects.
+//!
+//! ```
+//! use actix_web::{get, http::header, test, App, HttpResponse};
+//! use cors_runtime::cors;
+//!
+//! #[cors(origins = ["https://app.example.com"], expose_headers = ["X-Request-Id"], max_age = 600)]
+//! #[get("/items")]
+//! async fn list_items() -> HttpResponse {
+//!     HttpResponse::Ok().insert_header(("X-Request-Id", "42")).body("[]")
+//! }
+//!
+//! # actix_web::rt::System::new().block_on(async {
+//! // Registering the handler registers its preflight too.
+//! let app = test::init_service(App::new().service(list_items)).await;
+//!
+//! let preflight = test::TestRequest::default()
+//!     .method(actix_web::http::Method::OPTIONS)
+//!     .uri("/items")
+//!     .insert_header((header::ORIGIN, "https://app.example.com"))
+//!     .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET"))
+//!     .to_request();
+//! let res = test::call_service(&app, preflight).await;
+//! assert_eq!(res.status(), 204);
+//! assert_eq!(res.headers().get(header::ACCESS_CONTROL_MAX_AGE).unwrap(), "600");
+//!
+//! let get = test::TestRequest::get()
+//!     .uri("/items")
+//!     .insert_header((header::ORIGIN, "https://app.example.com"))
+//!     .to_request();
+//! let res = test::call_service(&app, get).await;
+//! assert_eq!(res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://app.example.com");
+//! assert_eq!(res.headers().get(header::ACCESS_CONTROL_EXPOSE_HEADERS).unwrap(), "X-Request-Id");
+//! # });
+//! ```
+//!
+//! # The attribute
+//!
+//! Write `#[cors(...)]` **above** actix-web's routing attribute (`#[get]`, `#[post]`, `#[put]`,
+//! `#[delete]`, `#[patch]`, `#[head]`, `#[route]`, `#[routes]`, bare or as `actix_web::get`) and
+//! register the handler with `App::service` as usual, also inside `web::scope` or `#[scope]`.
+//!
+//! | key | value | meaning |
+//! |---|---|---|
+//! | `origins` (required) | `["https://a.example", "https://*.example.com"]` or `["*"]` | exact serialized origins, one-label subdomain patterns, or any origin |
+//! | `methods` | `["GET", "POST"]` or `["*"]` | methods allowed cross-origin; default: the route's own methods, of which it must be a subset |
+//! | `headers` | `["Content-Type", "X-Token"]`, `["*"]`, `["*", "Authorization"]` | request headers a page may send |
+//! | `expose_headers` | `["X-Request-Id"]` or `["*"]` | response headers a page may read |
+//! | `credentials` | `true` / `false` (default) | cookies and `Authorization`; `Access-Control-Allow-Credentials: true` |
+//! | `max_age` | `0..=86400` | seconds a browser may cache the preflight answer |
+//! | `private_network` | `true` / `false` (default) | grant Private Network Access preflights |
+//!
+//! Invalid or unsafe policies do not compile: a misspelt origin (`"https://example.com/"`),
+//! `"null"`, `"*"` with `credentials = true`, a pattern such as `"https://*example.com"` that would
+//! also match `evilexample.com`, a method the route does not serve, a forbidden header. Each error
+//! points at the literal at fault and says what to write instead.
+//!
+//! # What is served
+//!
+//! - A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered `204`
+//!   with the policy's headers when origin, method and every requested header are allowed, and
+//!   `403` without any `Access-Control-*` header otherwise. The handler and its own middleware
+//!   (`wrap = "..."`) never run for a preflight.
+//! - An actual request runs the handler; when its origin is allowed, the response (errors
+//!   included: handler errors, extractor errors, errors from inner middleware) carries
+//!   `Access-Control-Allow-Origin` with the exact request origin (or `*`), and the credentials and
+//!   expose headers the policy declares. Other origins get no `Access-Control-*` header.
+//! - `Vary: Origin` is appended whenever the answer depends on the origin; `*` policies answer
+//!   every request alike with `Access-Control-Allow-Origin: *`.
+//! - Origins are compared byte for byte with what the browser sent; a pattern's `*` matches one
+//!   lowercase DNS label. Refusals are logged at debug level (target `cors_runtime`).
+//!
+//! # Handlers registered by hand
+//!
+//! Without a routing attribute, `#[cors]` needs `methods` and generates `handler::cors()`, the
+//! middleware to wrap the resource with; it answers that resource's preflights too:
+//!
+//! ```
+//! use actix_web::{web, App, HttpResponse};
+//! use cors_runtime::cors;
+//!
+//! // Declare such handlers at module level: the generated check that `#[cors]` is not below a
+//! // routing macro looks the handler's name up in the enclosing module.
+//! #[cors(origins = ["https://app.example.com"], methods = ["GET", "PUT"])]
+//! async fn settings() -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//!
+//! fn main() {
+//!     let _app = App::new().service(
+//!         web::resource("/settings")
+//!             .route(web::get().to(settings))
+//!             .route(web::put().to(settings))
+//!             .wrap(settings::cors()),
+//!     );
+//! }
+//! ```
+
+mod decorate;
+mod middleware;
+mod origin;
+mod policy;
+mod preflight;
+mod preflight_route;
+mod vary;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use cors_macros::cors;
+pub use middleware::{Cors, CorsFuture, CorsService};
+pub use policy::{AllowedHeaders, AllowedOrigins, Policy};

@@ -1,0 +1,162 @@
+//! The middleware `#[cors]` installs as the outermost `wrap` of a route (or that
+//! `handler::cors()` returns for a resource registered by hand). One `static` policy, no
+//! allocation, no boxed future: the future below is a plain enum over the inner service's.
+
+use std::future::{ready, Future, Ready};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::ORIGIN;
+use actix_web::Error;
+use pin_project_lite::pin_project;
+
+use crate::decorate::decorate;
+use crate::origin::{judge, OriginVerdict};
+use crate::policy::Policy;
+use crate::preflight;
+
+/// The CORS middleware for one policy.
+///
+/// `#[cors]` installs it on annotated routes by itself. For a handler registered by hand, the
+/// macro generates `handler::cors()`, which returns this middleware to wrap the resource with;
+/// it then answers that resource's preflights as well.
+#[derive(Debug, Clone, Copy)]
+pub struct Cors {
+    policy: &'static Policy,
+}
+
+impl Cors {
+    /// The middleware enforcing `policy`. Called by generated code.
+    pub fn new(policy: &'static Policy) -> Self {
+        Cors { policy }
+    }
+
+    /// The policy this middleware enforces.
+    pub fn policy(&self) -> &'static Policy {
+        self.policy
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Cors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsService {
+            service,
+            policy: self.policy,
+        }))
+    }
+}
+
+/// The service [`Cors`] wraps around a route.
+#[derive(Debug)]
+pub struct CorsService<S> {
+    service: S,
+    policy: &'static Policy,
+}
+
+impl<S, B> Service<ServiceRequest> for CorsService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = CorsFuture<S::Future, B>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        if preflight::is_preflight(req.head()) {
+            let response = preflight::answer(self.policy, req.headers());
+            return CorsFuture::Preflight {
+                response: Some(req.into_response(response)),
+                body: PhantomData,
+            };
+        }
+        let verdict = judge(self.policy, req.headers());
+        if let OriginVerdict::Refused(reason) = verdict {
+            log::debug!(
+                target: "cors_runtime",
+                "{}: no CORS headers for {} {}: {reason} (Origin: {:?})",
+                self.policy.route,
+                req.method(),
+                req.path(),
+                req.headers().get(ORIGIN),
+            );
+        }
+        CorsFuture::Actual {
+            inner: self.service.call(req),
+            policy: self.policy,
+            verdict: Some(verdict),
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`CorsService`].
+    #[project = CorsFutureProj]
+    pub enum CorsFuture<F, B> {
+        /// A preflight, answered without calling the route.
+        Preflight { response: Option<ServiceResponse>, body: PhantomData<B> },
+        /// An actual request: the route's future, and what to add to its response.
+        Actual {
+            #[pin]
+            inner: F,
+            policy: &'static Policy,
+            verdict: Option<OriginVerdict>,
+        },
+    }
+}
+
+impl<F, B> Future for CorsFuture<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            CorsFutureProj::Preflight { response, .. } => {
+                let response = response.take().expect("CorsFuture polled after completion");
+                Poll::Ready(Ok(response.map_into_right_body()))
+            }
+            CorsFutureProj::Actual {
+                inner,
+                policy,
+                verdict,
+            } => {
+                let result = std::task::ready!(inner.poll(cx));
+                let policy: &'static Policy = policy;
+                let verdict = verdict.take().expect("CorsFuture polled after completion");
+                Poll::Ready(match result {
+                    Ok(mut response) => {
+                        decorate(policy, verdict, response.headers_mut());
+                        Ok(response.map_into_left_body())
+                    }
+                    // An error from inner middleware (a guard, an auth layer) becomes a response
+                    // later, outside this middleware; the mapper decorates it then, so a page can
+                    // read why its request failed.
+                    Err(mut error) => {
+                        error.add_response_mapper(move |mut response| {
+                            decorate(policy, verdict.clone(), response.headers_mut());
+                            response
+                        });
+                        Err(error)
+                    }
+                })
+            }
+        }
+    }
+}

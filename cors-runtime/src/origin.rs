@@ -1,0 +1,46 @@
+//! Matching the request's `Origin` header against a policy: byte for byte, never lowercased,
+//! trimmed, decoded or split (Fetch Standard, "CORS check").
+
+use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
+
+use crate::policy::{AllowedOrigins, Policy};
+
+/// What the request's `Origin` means for a policy, kept until the response is decorated.
+#[derive(Debug, Clone)]
+pub(crate) enum OriginVerdict {
+    /// A `*` policy: every response says `Access-Control-Allow-Origin: *`.
+    Any,
+    /// Listed exactly: the policy's own string, byte-equal to what the browser sent, so no copy
+    /// of the request value is needed.
+    Exact(&'static str),
+    /// Matched a subdomain pattern: the request's value (a reference-counted clone).
+    Pattern(HeaderValue),
+    /// No `Origin`: a same-origin request or a non-browser client.
+    Missing,
+    /// Not allowed; the reason is for the debug log.
+    Refused(&'static str),
+}
+
+/// Judges the request's `Origin` header. A value that is not exactly one of the listed origins or
+/// one label under a listed pattern never matches, whatever bytes it holds; two `Origin` headers
+/// are refused rather than guessing which one the browser meant.
+pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
+    let AllowedOrigins::List { exact, patterns } = &policy.origins else {
+        return OriginVerdict::Any;
+    };
+    let mut values = headers.get_all(ORIGIN);
+    let Some(value) = values.next() else {
+        return OriginVerdict::Missing;
+    };
+    if values.next().is_some() {
+        return OriginVerdict::Refused("the request has more than one `Origin` header");
+    }
+    let bytes = value.as_bytes();
+    if let Some(origin) = exact.iter().find(|origin| origin.as_bytes() == bytes) {
+        return OriginVerdict::Exact(origin);
+    }
+    if patterns.iter().any(|pattern| pattern.matches(bytes)) {
+        return OriginVerdict::Pattern(value.clone());
+    }
+    OriginVerdict::Refused("the origin is not allowed by the policy")
+}

@@ -1,0 +1,115 @@
+//! The policy one `#[cors]` attribute declares, as a `static` the macro builds from literals it
+//! has already validated.
+
+use cors_rules::OriginPattern;
+
+/// The CORS policy of one annotated handler.
+///
+/// The `#[cors]` macro builds one as a `static` from literals it has validated at compile time;
+/// its fields are public only for that generated code. Read it through the accessor methods, for
+/// example to assert rules over every route of an application.
+#[derive(Debug)]
+pub struct Policy {
+    #[doc(hidden)]
+    pub route: &'static str,
+    #[doc(hidden)]
+    pub origins: AllowedOrigins,
+    #[doc(hidden)]
+    pub methods: &'static [&'static str],
+    /// `methods` joined with `, `, the value of `Access-Control-Allow-Methods`.
+    #[doc(hidden)]
+    pub allow_methods: &'static str,
+    #[doc(hidden)]
+    pub headers: AllowedHeaders,
+    /// The value of `Access-Control-Expose-Headers`, if any.
+    #[doc(hidden)]
+    pub expose_headers: Option<&'static str>,
+    #[doc(hidden)]
+    pub credentials: bool,
+    /// The value of `Access-Control-Max-Age`, if any, already in decimal.
+    #[doc(hidden)]
+    pub max_age: Option<&'static str>,
+    #[doc(hidden)]
+    pub private_network: bool,
+}
+
+/// Which origins a policy lets read its responses (the `origins` key).
+#[derive(Debug)]
+pub enum AllowedOrigins {
+    /// `origins = ["*"]`: any origin, answered with `Access-Control-Allow-Origin: *`.
+    Any,
+    /// Exact serialized origins and one-label subdomain patterns.
+    List {
+        /// Origins compared byte for byte with the request's `Origin`.
+        exact: &'static [&'static str],
+        /// `https://*.example.com` and the like, split around the `*`.
+        patterns: &'static [OriginPattern<'static>],
+    },
+}
+
+/// Which request headers a page may send (the `headers` key).
+#[derive(Debug)]
+pub enum AllowedHeaders {
+    /// No `headers` key: only CORS-safelisted request headers.
+    None,
+    /// Named headers.
+    List {
+        /// The names in lowercase, compared case-insensitively with the requested ones.
+        lowercase: &'static [&'static str],
+        /// The names as written, joined with `, `: the value of `Access-Control-Allow-Headers`.
+        allow_headers: &'static str,
+    },
+    /// `headers = ["*"]`: any header but `Authorization`, unless it is listed beside the `*`.
+    Any {
+        /// Whether `Authorization` is listed beside the `*`.
+        authorization: bool,
+    },
+}
+
+impl Policy {
+    /// The name of the handler that declared this policy.
+    pub fn route(&self) -> &'static str {
+        self.route
+    }
+
+    /// The allowed origins.
+    pub fn origins(&self) -> &AllowedOrigins {
+        &self.origins
+    }
+
+    /// The methods a page may use cross-origin.
+    pub fn methods(&self) -> &'static [&'static str] {
+        self.methods
+    }
+
+    /// The request headers a page may send.
+    pub fn headers(&self) -> &AllowedHeaders {
+        &self.headers
+    }
+
+    /// The response headers a page may read beyond the safelisted ones (`*` for all).
+    pub fn expose_headers(&self) -> Option<&'static str> {
+        self.expose_headers
+    }
+
+    /// Whether pages may send cookies and `Authorization` and read the answer.
+    pub fn credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// How long, in seconds, a browser may cache a preflight answer.
+    pub fn max_age(&self) -> Option<u32> {
+        self.max_age.and_then(|seconds| seconds.parse().ok())
+    }
+
+    /// Whether preflights asking for private network access are granted.
+    pub fn private_network(&self) -> bool {
+        self.private_network
+    }
+
+    /// Whether the answer depends on the request's `Origin`, in which case caches must be told
+    /// with `Vary: Origin`. A `*` policy answers every origin alike.
+    pub(crate) fn varies_by_origin(&self) -> bool {
+        !matches!(self.origins, AllowedOrigins::Any)
+    }
+}

@@ -1,0 +1,161 @@
+//! Answering a CORS preflight (Fetch Standard, "CORS-preflight request"): `204` with the policy's
+//! headers when origin, method and every requested header are allowed, otherwise `403` with no
+//! `Access-Control-*` header at all. Neither the handler nor its middleware runs, and nothing is
+//! allocated to reach the decision.
+
+use actix_web::dev::RequestHead;
+use actix_web::http::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
+    VARY,
+};
+use actix_web::http::{Method, StatusCode};
+use actix_web::HttpResponse;
+
+use crate::origin::{judge, OriginVerdict};
+use crate::policy::{AllowedHeaders, Policy};
+use crate::vary::PREFLIGHT_VARY;
+
+/// Private Network Access: Chromium asks with this header before a public page may reach a
+/// private address, and proceeds only on the matching answer.
+const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+const ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// Is this request a CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method`?
+/// Any other `OPTIONS` request is the application's business.
+pub(crate) fn is_preflight(head: &RequestHead) -> bool {
+    head.method == Method::OPTIONS
+        && head.headers.contains_key(ORIGIN)
+        && head.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// Answers a preflight under `policy`.
+pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
+    match decide(policy, headers) {
+        Ok(allow_origin) => allowed(policy, headers, allow_origin),
+        Err(reason) => {
+            log::debug!(
+                target: "cors_runtime",
+                "{}: preflight refused: {reason} (Origin: {:?}, Access-Control-Request-Method: {:?}, \
+                 Access-Control-Request-Headers: {:?})",
+                policy.route,
+                headers.get(ORIGIN),
+                headers.get(ACCESS_CONTROL_REQUEST_METHOD),
+                headers.get(ACCESS_CONTROL_REQUEST_HEADERS),
+            );
+            refused()
+        }
+    }
+}
+
+/// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
+/// or why the preflight is refused.
+fn decide(policy: &Policy, headers: &HeaderMap) -> Result<HeaderValue, &'static str> {
+    let allow_origin = match judge(policy, headers) {
+        OriginVerdict::Any => HeaderValue::from_static("*"),
+        OriginVerdict::Exact(origin) => HeaderValue::from_static(origin),
+        OriginVerdict::Pattern(origin) => origin,
+        OriginVerdict::Missing => return Err("the request has no `Origin` header"),
+        OriginVerdict::Refused(reason) => return Err(reason),
+    };
+    let method = single(headers, &ACCESS_CONTROL_REQUEST_METHOD)
+        .ok_or("the request needs exactly one `Access-Control-Request-Method` header")?;
+    // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
+    // (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST, PUT).
+    if !policy
+        .methods
+        .iter()
+        .any(|allowed| allowed.as_bytes() == method.as_bytes())
+    {
+        return Err("the requested method is not allowed by the policy");
+    }
+    for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
+        for name in cors_rules::header_names(value.as_bytes()) {
+            if !header_allowed(&policy.headers, name) {
+                return Err("a requested header is not allowed by the policy");
+            }
+        }
+    }
+    if headers
+        .get(REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|v| v.as_bytes() == b"true")
+        && !policy.private_network
+    {
+        return Err("private network access was requested but the policy does not enable it");
+    }
+    Ok(allow_origin)
+}
+
+fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
+    let mut values = headers.get_all(name);
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
+}
+
+/// Is one requested header name allowed? Names compare case-insensitively; anything that is not a
+/// header name (a token) is refused. `*` never covers `Authorization` (Fetch Standard, "CORS
+/// non-wildcard request-header name").
+fn header_allowed(allowed: &AllowedHeaders, name: &[u8]) -> bool {
+    let is_token = std::str::from_utf8(name).is_ok_and(cors_rules::is_token);
+    is_token
+        && match allowed {
+            AllowedHeaders::None => false,
+            AllowedHeaders::List { lowercase, .. } => lowercase
+                .iter()
+                .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name)),
+            AllowedHeaders::Any { authorization } => {
+                *authorization || !name.eq_ignore_ascii_case(b"authorization")
+            }
+        }
+}
+
+fn allowed(policy: &Policy, request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
+    let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static(policy.allow_methods),
+    );
+    let allow_headers = match policy.headers {
+        AllowedHeaders::None => None,
+        AllowedHeaders::List { allow_headers, .. } => Some(allow_headers),
+        AllowedHeaders::Any {
+            authorization: true,
+        } => Some("*, Authorization"),
+        AllowedHeaders::Any {
+            authorization: false,
+        } => Some("*"),
+    };
+    if let Some(allow_headers) = allow_headers {
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(allow_headers),
+        );
+    }
+    if policy.credentials {
+        headers.insert(
+            ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+    }
+    if let Some(max_age) = policy.max_age {
+        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(max_age));
+    }
+    if policy.private_network && request.contains_key(REQUEST_PRIVATE_NETWORK) {
+        headers.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+    }
+    headers.insert(VARY, HeaderValue::from_static(PREFLIGHT_VARY));
+    response
+}
+
+fn refused() -> HttpResponse {
+    let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
+    response
+        .headers_mut()
+        .insert(VARY, HeaderValue::from_static(PREFLIGHT_VARY));
+    response
+}
