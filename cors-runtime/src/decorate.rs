@@ -3,8 +3,8 @@
 //! answer depends on the origin.
 
 use actix_web::http::header::{
-    HeaderMap, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_EXPOSE_HEADERS,
+    HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
 };
 
 use crate::origin::OriginVerdict;
@@ -20,37 +20,30 @@ pub(crate) fn decorate(policy: &Policy, verdict: OriginVerdict, headers: &mut He
         OriginVerdict::Pattern(origin) => Some(origin),
         OriginVerdict::Missing | OriginVerdict::Refused(_) => None,
     };
-    match allow_origin {
-        Some(allow_origin) => {
-            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-            if policy.credentials {
-                headers.insert(
-                    ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                    HeaderValue::from_static("true"),
-                );
-            }
-            if let Some(expose) = policy.expose_headers {
-                headers.insert(
-                    ACCESS_CONTROL_EXPOSE_HEADERS,
-                    HeaderValue::from_static(expose),
-                );
-            }
-        }
-        // The policy is the only authority on who may read the answer: a grant the handler
-        // wrote by hand must not reach an origin the policy refused.
-        None => {
-            for name in [
-                ACCESS_CONTROL_ALLOW_ORIGIN,
-                ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                ACCESS_CONTROL_EXPOSE_HEADERS,
-            ] {
-                if headers.contains_key(&name) {
-                    headers.remove(name);
-                }
-            }
-        }
-    }
+    let granted = allow_origin.is_some();
+    // The policy is the only authority on who may read the answer: a grant the handler wrote by
+    // hand must not reach an origin, or carry credentials, that the policy did not declare.
+    set_or_remove(headers, ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    let credentials = (granted && policy.credentials).then(|| HeaderValue::from_static("true"));
+    set_or_remove(headers, ACCESS_CONTROL_ALLOW_CREDENTIALS, credentials);
+    let expose = policy
+        .expose_headers
+        .filter(|_| granted)
+        .map(HeaderValue::from_static);
+    set_or_remove(headers, ACCESS_CONTROL_EXPOSE_HEADERS, expose);
     if policy.varies_by_origin() {
         append_vary(headers, "Origin");
+    }
+}
+
+fn set_or_remove(headers: &mut HeaderMap, name: HeaderName, value: Option<HeaderValue>) {
+    match value {
+        Some(value) => {
+            headers.insert(name, value);
+        }
+        None if headers.contains_key(&name) => {
+            headers.remove(name);
+        }
+        None => {}
     }
 }

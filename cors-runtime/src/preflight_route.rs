@@ -47,9 +47,12 @@ impl Guard for PreflightFor {
                 .headers
                 .get(ACCESS_CONTROL_REQUEST_METHOD)
                 .is_some_and(|requested| {
+                    // Case-insensitive on purpose: a page's `fetch(.., { method: "patch" })` sends
+                    // `patch`, which the policy then refuses with a logged reason, rather than
+                    // the preflight falling through to a bare 404.
                     self.route_methods
                         .iter()
-                        .any(|m| m.as_bytes() == requested.as_bytes())
+                        .any(|m| m.as_bytes().eq_ignore_ascii_case(requested.as_bytes()))
                 })
     }
 }

@@ -1,0 +1,65 @@
+//! Helpers shared by the integration tests: building preflight and actual requests the way a
+//! browser does, and reading CORS headers off the response.
+#![allow(dead_code)] // each test file uses a different subset
+
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{self, HeaderName};
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+
+pub const APP: &str = "https://app.example.com";
+pub const EVIL: &str = "https://evil.example.net";
+
+/// A preflight as a browser sends it: `OPTIONS`, `Origin`, `Access-Control-Request-Method` and,
+/// when non-safelisted headers are involved, `Access-Control-Request-Headers`.
+pub fn preflight(uri: &str, origin: &str, method: &str, headers: Option<&str>) -> TestRequest {
+    let mut req = TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri(uri)
+        .insert_header((header::ORIGIN, origin))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method));
+    if let Some(headers) = headers {
+        req = req.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, headers));
+    }
+    req
+}
+
+/// An actual cross-origin request.
+pub fn from_origin(method: Method, uri: &str, origin: &str) -> TestRequest {
+    TestRequest::default()
+        .method(method)
+        .uri(uri)
+        .insert_header((header::ORIGIN, origin))
+}
+
+pub fn header_str<B>(res: &ServiceResponse<B>, name: HeaderName) -> Option<String> {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header").to_owned())
+}
+
+/// Every `Vary` entry of the response, split on commas and trimmed, in order.
+pub fn vary<B>(res: &ServiceResponse<B>) -> Vec<String> {
+    res.headers()
+        .get_all(header::VARY)
+        .flat_map(|v| {
+            v.to_str()
+                .unwrap()
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The names of the `Access-Control-*` headers on a response.
+pub fn cors_headers<B>(res: &ServiceResponse<B>) -> Vec<String> {
+    let mut names: Vec<String> = res
+        .headers()
+        .keys()
+        .map(|k| k.as_str().to_owned())
+        .filter(|k| k.starts_with("access-control-"))
+        .collect();
+    names.sort();
+    names
+}

@@ -1,0 +1,311 @@
+//! Preflights through a real actix-web service: allowed ones get `204` and the policy's headers,
+//! refused ones `403` and no `Access-Control-*` header; the handler and its middleware never run.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::header::*;
+use actix_web::{delete, get, post, put, test, App, HttpResponse};
+use common::*;
+use cors_runtime::cors;
+
+static HANDLER_CALLS: AtomicUsize = AtomicUsize::new(0);
+static AUTH_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+#[cors(
+    origins = ["https://app.example.com", "https://*.preview.example.com"],
+    headers = ["Content-Type", "X-Token"],
+    expose_headers = ["X-Request-Id"],
+    credentials = true,
+    max_age = 600,
+)]
+#[put("/items/{id}", wrap = "actix_web::middleware::from_fn(counted_auth)")]
+async fn update_item() -> HttpResponse {
+    HANDLER_CALLS.fetch_add(1, Ordering::SeqCst);
+    HttpResponse::Ok().finish()
+}
+
+/// Stands in for an authentication middleware on the route: counts the requests it sees.
+async fn counted_auth(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    AUTH_CALLS.fetch_add(1, Ordering::SeqCst);
+    next.call(req).await
+}
+
+#[cors(origins = ["*"], headers = ["*"], methods = ["*"])]
+#[delete("/any")]
+async fn any_origin() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["http://localhost:3000"], headers = ["*", "Authorization"])]
+#[post("/star-and-authorization")]
+async fn star_and_authorization() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://app.example.com"], private_network = true)]
+#[get("/private")]
+async fn private_network() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("/public")]
+async fn no_private_network() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+macro_rules! app {
+    () => {
+        test::init_service(
+            App::new()
+                .service(update_item)
+                .service(any_origin)
+                .service(star_and_authorization)
+                .service(private_network)
+                .service(no_private_network),
+        )
+        .await
+    };
+}
+
+#[actix_web::test]
+async fn allowed_preflight_gets_204_with_the_policy_and_runs_nothing() {
+    let app = app!();
+    let (handler_before, auth_before) = (
+        HANDLER_CALLS.load(Ordering::SeqCst),
+        AUTH_CALLS.load(Ordering::SeqCst),
+    );
+    let req = preflight("/items/7", APP, "PUT", Some("content-type,x-token")).to_request();
+    let res = test::call_service(&app, req).await;
+
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some(APP)
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+        Some("PUT")
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
+        Some("Content-Type, X-Token")
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_MAX_AGE).as_deref(),
+        Some("600")
+    );
+    // Expose headers belong on actual responses only.
+    assert_eq!(header_str(&res, ACCESS_CONTROL_EXPOSE_HEADERS), None);
+    assert_eq!(
+        vary(&res),
+        [
+            "Origin",
+            "Access-Control-Request-Method",
+            "Access-Control-Request-Headers"
+        ]
+    );
+    assert_eq!(
+        HANDLER_CALLS.load(Ordering::SeqCst),
+        handler_before,
+        "handler ran for a preflight"
+    );
+    assert_eq!(
+        AUTH_CALLS.load(Ordering::SeqCst),
+        auth_before,
+        "auth middleware ran for a preflight"
+    );
+}
+
+#[actix_web::test]
+async fn pattern_origin_is_echoed_byte_for_byte() {
+    let app = app!();
+    let origin = "https://pr-42.preview.example.com";
+    let res = test::call_service(
+        &app,
+        preflight("/items/1", origin, "PUT", None).to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some(origin)
+    );
+}
+
+#[actix_web::test]
+async fn requested_header_names_ignore_case_and_spaces() {
+    let app = app!();
+    let req = preflight("/items/1", APP, "PUT", Some("X-TOKEN , Content-Type")).to_request();
+    assert_eq!(test::call_service(&app, req).await.status(), 204);
+}
+
+#[actix_web::test]
+async fn refused_preflights_get_403_without_cors_headers() {
+    let app = app!();
+    let cases = [
+        (
+            "origin not listed",
+            preflight("/items/1", EVIL, "PUT", None),
+        ),
+        (
+            "pattern depth",
+            preflight("/items/1", "https://a.b.preview.example.com", "PUT", None),
+        ),
+        (
+            "header not allowed",
+            preflight("/items/1", APP, "PUT", Some("x-token,x-other")),
+        ),
+        (
+            "authorization not listed",
+            preflight("/items/1", APP, "PUT", Some("authorization")),
+        ),
+        ("lowercase method", preflight("/items/1", APP, "put", None)),
+        (
+            "garbage header name",
+            preflight("/items/1", APP, "PUT", Some("x-token,(evil)")),
+        ),
+        ("null origin", preflight("/items/1", "null", "PUT", None)),
+        (
+            "PNA not enabled",
+            preflight("/public", APP, "GET", None)
+                .insert_header(("Access-Control-Request-Private-Network", "true")),
+        ),
+    ];
+    for (case, req) in cases {
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 403, "{case}");
+        assert_eq!(cors_headers(&res), Vec::<String>::new(), "{case}");
+        assert_eq!(
+            vary(&res),
+            [
+                "Origin",
+                "Access-Control-Request-Method",
+                "Access-Control-Request-Headers"
+            ],
+            "{case}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn method_the_route_does_not_serve_is_not_this_routes_preflight() {
+    let app = app!();
+    // No handler serves POST on /items/{id}: no preflight resource claims it, and the browser
+    // gets no CORS grant.
+    let res = test::call_service(&app, preflight("/items/1", APP, "POST", None).to_request()).await;
+    assert!(res.status().is_client_error());
+    assert_eq!(cors_headers(&res), Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn wildcard_policy_answers_star() {
+    let app = app!();
+    let res = test::call_service(
+        &app,
+        preflight(
+            "/any",
+            "https://anything.test",
+            "DELETE",
+            Some("x-anything"),
+        )
+        .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some("*")
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
+        Some("*")
+    );
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+        Some("DELETE")
+    );
+    assert_eq!(header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+    // `*` never covers Authorization (Fetch Standard).
+    let res = test::call_service(
+        &app,
+        preflight(
+            "/any",
+            "https://anything.test",
+            "DELETE",
+            Some("authorization"),
+        )
+        .to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), 403);
+}
+
+#[actix_web::test]
+async fn star_beside_authorization_allows_both() {
+    let app = app!();
+    let req = preflight(
+        "/star-and-authorization",
+        "http://localhost:3000",
+        "POST",
+        Some("authorization,x-custom"),
+    );
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
+        Some("*, Authorization")
+    );
+}
+
+#[actix_web::test]
+async fn private_network_access_only_when_asked_and_enabled() {
+    let app = app!();
+    let asked = preflight("/private", APP, "GET", None)
+        .insert_header(("Access-Control-Request-Private-Network", "true"));
+    let res = test::call_service(&app, asked.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(
+            &res,
+            HeaderName::from_static("access-control-allow-private-network")
+        )
+        .as_deref(),
+        Some("true")
+    );
+
+    let not_asked = preflight("/private", APP, "GET", None);
+    let res = test::call_service(&app, not_asked.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(
+            &res,
+            HeaderName::from_static("access-control-allow-private-network")
+        ),
+        None
+    );
+}
+
+#[actix_web::test]
+async fn plain_options_without_preflight_headers_is_not_a_preflight() {
+    let app = app!();
+    // OPTIONS without Access-Control-Request-Method is the application's business: nothing here
+    // serves it, so actix-web answers as it would without #[cors].
+    let req = test::TestRequest::default()
+        .method(actix_web::http::Method::OPTIONS)
+        .uri("/items/1")
+        .insert_header((ORIGIN, APP));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_ne!(res.status(), 204);
+    assert_eq!(cors_headers(&res), Vec::<String>::new());
+}
