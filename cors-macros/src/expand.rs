@@ -194,6 +194,7 @@ fn expand_by_hand(handler: ItemFn, policy_fn: TokenStream) -> TokenStream {
             #policy_fn
         }
 
+        #[diagnostic::do_not_recommend]
         impl ::cors_runtime::__private::CorsAboveRoutingMacro for #name {}
 
         // Below a routing macro, this handler sits inside the body of actix-web's generated

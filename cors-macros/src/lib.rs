@@ -34,7 +34,11 @@ fn expand_or_error(
 ) -> syn::Result<proc_macro2::TokenStream> {
     let args: attr::CorsArgs = syn::parse2(args)?;
     let handler: syn::ItemFn = syn::parse(item)?;
-    let route = route::find(&handler)?;
+    let route = match route::find(&handler) {
+        route::Routing::Routed(route) => Some(route),
+        route::Routing::ByHand => None,
+        route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),
+    };
     let policy = valid::check(&args, route.as_ref(), &handler)?;
     Ok(expand::expand(handler, route, &policy))
 }

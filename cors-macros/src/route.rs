@@ -54,46 +54,50 @@ impl Route {
     }
 }
 
-/// Finds the routing attribute under `#[cors]`, if any. `Ok(None)` means the handler is
-/// registered by hand (`web::resource(..).to(handler)`), or that `#[cors]` sits below the
-/// routing macro, which already consumed its own attribute; expansion tells the two apart.
-pub fn find(handler: &ItemFn) -> syn::Result<Option<Route>> {
+/// What `#[cors]` found under itself.
+pub enum Routing {
+    /// A routing attribute that registers these paths and methods.
+    Routed(Route),
+    /// No routing attribute: the handler is registered by hand (`web::resource(..).to(handler)`),
+    /// or `#[cors]` sits below the routing macro, which already consumed its own attribute;
+    /// expansion tells the two apart.
+    ByHand,
+    /// A routing attribute actix-web will reject with its own error (no path, no method, ...):
+    /// the handler is left as it is so that the user sees that one error, not two.
+    LeftToActix,
+}
+
+/// Finds the routing attribute under `#[cors]`.
+pub fn find(handler: &ItemFn) -> Routing {
     let attrs = &handler.attrs;
     let Some(first) = attrs.iter().position(|a| routing_macro(a).is_some()) else {
-        return Ok(None);
+        return Routing::ByHand;
     };
-    let attr = attrs[first].clone();
-    let mut registrations = Vec::new();
-    match routing_macro(&attrs[first]) {
-        Some(RoutingMacro::Routes) => {
-            // `#[routes]` reads the bare method attributes that follow it (actix-web matches them
-            // by identifier, so `#[actix_web::get]` is not one of them).
-            for (index, attr) in attrs.iter().enumerate().skip(first + 1) {
-                if let Some(method) = attr
-                    .path()
-                    .get_ident()
-                    .and_then(|i| method_of(&i.to_string()))
-                {
-                    registrations.push(registration(index, attr, Some(method))?);
-                }
-            }
-            if registrations.is_empty() {
-                return Err(syn::Error::new_spanned(
-                    &attr,
-                    "`#[routes]` needs method attributes below it, like `#[get(\"/path\")]`",
-                ));
-            }
-        }
+    let registrations: Option<Vec<Registration>> = match routing_macro(&attrs[first]) {
+        // `#[routes]` reads the bare method attributes that follow it (actix-web matches them by
+        // identifier, so `#[actix_web::get]` is not one of them).
+        Some(RoutingMacro::Routes) => attrs
+            .iter()
+            .enumerate()
+            .skip(first + 1)
+            .filter_map(|(index, attr)| {
+                let method = method_of(&attr.path().get_ident()?.to_string())?;
+                Some(registration(index, attr, Some(method)))
+            })
+            .collect(),
         Some(RoutingMacro::Method(method)) => {
-            registrations.push(registration(first, &attrs[first], Some(method))?)
+            registration(first, &attrs[first], Some(method)).map(|r| vec![r])
         }
-        Some(RoutingMacro::Route) => registrations.push(registration(first, &attrs[first], None)?),
-        None => unreachable!("position() found a routing attribute"),
+        Some(RoutingMacro::Route) => registration(first, &attrs[first], None).map(|r| vec![r]),
+        None => None,
+    };
+    match registrations {
+        Some(registrations) if !registrations.is_empty() => Routing::Routed(Route {
+            registrations,
+            attr: attrs[first].clone(),
+        }),
+        _ => Routing::LeftToActix,
     }
-    Ok(Some(Route {
-        registrations,
-        attr,
-    }))
 }
 
 enum RoutingMacro {
@@ -148,12 +152,13 @@ impl Parse for RoutingArgs {
     }
 }
 
+/// Reads one routing attribute; `None` where actix-web will report an error of its own.
 fn registration(
     attr_index: usize,
     attr: &Attribute,
     method: Option<&'static str>,
-) -> syn::Result<Registration> {
-    let args: RoutingArgs = attr.parse_args()?;
+) -> Option<Registration> {
+    let args: RoutingArgs = attr.parse_args().ok()?;
     let mut methods: Vec<String> = method.into_iter().map(String::from).collect();
     let mut has_name = false;
     for option in &args.options {
@@ -168,14 +173,7 @@ fn registration(
             }
         }
     }
-    if methods.is_empty() {
-        return Err(syn::Error::new_spanned(
-            attr,
-            "`#[route]` needs at least one `method = \"...\"`, for example \
-             `#[route(\"/items\", method = \"GET\", method = \"HEAD\")]`",
-        ));
-    }
-    Ok(Registration {
+    (!methods.is_empty()).then_some(Registration {
         attr_index,
         path: args.path,
         methods,

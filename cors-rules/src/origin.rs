@@ -37,7 +37,11 @@ const REJECTED_SCHEMES: [(&str, &str); 8] = [
 /// assert!(check_origin("null").is_err());
 /// ```
 pub fn check_origin(origin: &str) -> Result<(), Problem> {
-    validate(origin).map_err(|message| Problem::new(message).suggest(suggest_origin(origin)))
+    validate(origin).map_err(|message| {
+        // `null` is refused on purpose: no spelling of it is what the user meant.
+        let suggestion = (origin != "null").then(|| suggest_origin(origin)).flatten();
+        Problem::new(message).suggest(suggestion)
+    })
 }
 
 /// The serialized origin a browser would send for what the user probably meant, for error
@@ -134,7 +138,7 @@ fn check_scheme(scheme: &str) -> Result<(), String> {
         .iter()
         .find(|(rejected, _)| *rejected == scheme)
     {
-        Some((_, why)) => Err(why.to_string()),
+        Some((_, why)) => Err(format!("uses the `{scheme}:` scheme; {why}")),
         None => Ok(()),
     }
 }

@@ -43,6 +43,14 @@ impl OriginPattern<'_> {
 /// assert!(check_origin_pattern("https://*.com").is_err());
 /// ```
 pub fn check_origin_pattern(pattern: &str) -> Result<OriginPattern<'_>, Problem> {
+    if pattern
+        .split_once("://")
+        .is_some_and(|(scheme, _)| scheme.contains('*'))
+    {
+        return Err(Problem::new(
+            "has a wildcard scheme; list each scheme as its own pattern",
+        ));
+    }
     if pattern.matches('*').count() > 1 {
         return Err(Problem::new(
             "has more than one `*`; a pattern has exactly one, as its leftmost label, and it \
@@ -75,6 +83,11 @@ pub fn check_origin_pattern(pattern: &str) -> Result<OriginPattern<'_>, Problem>
             "would match every site under `.{parent}`; a pattern needs at least two labels \
              after `*.`, as in `{scheme}://*.example.{parent}`"
         )));
+    }
+    if parent.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(Problem::new(
+            "puts `*` in an IP address; patterns apply to domain names only",
+        ));
     }
     // Everything after `*.` must itself be a serialized origin's host and port: checking
     // `scheme://label.parent` applies every origin rule (case, path, port, IP literals...).

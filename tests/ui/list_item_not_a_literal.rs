@@ -1,0 +1,14 @@
+use actix_web::HttpResponse;
+#[allow(unused_imports)]
+use actix_web::{get, patch, route, routes, trace};
+use cors_runtime::cors;
+
+const ORIGIN: &str = "https://app.example.com";
+
+#[cors(origins = [ORIGIN])]
+#[get("/")]
+async fn handler() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}
