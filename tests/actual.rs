@@ -200,8 +200,7 @@ async fn errors_from_inner_middleware_are_readable_from_allowed_origins() {
     // becomes must carry the CORS headers.
     let err = test::try_call_service(&app, from_origin(Method::GET, "/me", APP).to_request())
         .await
-        .err()
-        .expect("the inner middleware rejects the request");
+        .expect_err("the inner middleware rejects the request");
     let res = err.error_response();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(res.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), APP);
@@ -215,8 +214,7 @@ async fn errors_from_inner_middleware_are_readable_from_allowed_origins() {
 
     let err = test::try_call_service(&app, from_origin(Method::GET, "/me", EVIL).to_request())
         .await
-        .err()
-        .expect("the inner middleware rejects the request");
+        .expect_err("the inner middleware rejects the request");
     assert!(!err
         .error_response()
         .headers()

@@ -35,7 +35,7 @@ fn expand_or_error(
     let args: attr::CorsArgs = syn::parse2(args)?;
     let handler: syn::ItemFn = syn::parse(item)?;
     let route = match route::find(&handler) {
-        route::Routing::Routed(route) => Some(route),
+        route::Routing::Routed(route) => Some(*route),
         route::Routing::ByHand => None,
         route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),
     };

@@ -57,7 +57,7 @@ impl Route {
 /// What `#[cors]` found under itself.
 pub enum Routing {
     /// A routing attribute that registers these paths and methods.
-    Routed(Route),
+    Routed(Box<Route>),
     /// No routing attribute: the handler is registered by hand (`web::resource(..).to(handler)`),
     /// or `#[cors]` sits below the routing macro, which already consumed its own attribute;
     /// expansion tells the two apart.
@@ -92,10 +92,10 @@ pub fn find(handler: &ItemFn) -> Routing {
         None => None,
     };
     match registrations {
-        Some(registrations) if !registrations.is_empty() => Routing::Routed(Route {
+        Some(registrations) if !registrations.is_empty() => Routing::Routed(Box::new(Route {
             registrations,
             attr: attrs[first].clone(),
-        }),
+        })),
         _ => Routing::LeftToActix,
     }
 }

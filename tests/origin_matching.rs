@@ -1,0 +1,243 @@
+//! Origin matching as an attacker probes it: exact, multi-origin, pattern, port and `*` policies
+//! against lookalike, suffix, prefix, case, userinfo, scheme and port tricks. Only byte-exact
+//! matches (or one label under a pattern) may ever get `Access-Control-Allow-Origin`.
+
+use actix_web::http::header::*;
+use actix_web::http::Method;
+use actix_web::{get, test, App, HttpResponse};
+use cors_runtime::cors;
+
+#[cors(origins = ["https://example.com"], credentials = true)]
+#[get("/exact")]
+async fn exact() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://a.example.com", "http://localhost:3000", "http://[::1]:8080"])]
+#[get("/several")]
+async fn several() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://*.example.com"], credentials = true)]
+#[get("/pattern")]
+async fn pattern() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["http://*.app.localhost:8080"])]
+#[get("/pattern-port")]
+async fn pattern_port() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+/// Sends `origin` as an actual request and as a preflight; returns whether either granted it,
+/// checking on the way that a grant always echoes the request's bytes exactly.
+async fn granted(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    path: &str,
+    origin: &[u8],
+) -> bool {
+    let actual = test::TestRequest::default()
+        .method(Method::GET)
+        .uri(path)
+        .insert_header((ORIGIN, HeaderValue::from_bytes(origin).unwrap()))
+        .to_request();
+    let res = test::call_service(app, actual).await;
+    let actual_grant = res.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).cloned();
+    assert_eq!(
+        res.status(),
+        200,
+        "the handler always runs for actual requests"
+    );
+
+    let pre = test::TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri(path)
+        .insert_header((ORIGIN, HeaderValue::from_bytes(origin).unwrap()))
+        .insert_header((ACCESS_CONTROL_REQUEST_METHOD, "GET"))
+        .to_request();
+    let res = test::call_service(app, pre).await;
+    let preflight_grant = res.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).cloned();
+    assert_eq!(res.status() == 204, preflight_grant.is_some());
+
+    assert_eq!(
+        actual_grant.is_some(),
+        preflight_grant.is_some(),
+        "{:?}",
+        String::from_utf8_lossy(origin)
+    );
+    if let Some(grant) = actual_grant {
+        assert_eq!(
+            grant.as_bytes(),
+            origin,
+            "a grant must echo the request's origin byte for byte"
+        );
+    }
+    preflight_grant.is_some()
+}
+
+#[actix_web::test]
+async fn attack_table() {
+    let app = test::init_service(
+        App::new()
+            .service(exact)
+            .service(several)
+            .service(pattern)
+            .service(pattern_port),
+    )
+    .await;
+    let allowed: &[(&str, &str)] = &[
+        ("/exact", "https://example.com"),
+        ("/several", "https://a.example.com"),
+        ("/several", "http://localhost:3000"),
+        ("/several", "http://[::1]:8080"),
+        ("/pattern", "https://a.example.com"),
+        ("/pattern", "https://pr-42.example.com"),
+        ("/pattern", "https://xn--bcher-kva.example.com"),
+        ("/pattern-port", "http://tenant.app.localhost:8080"),
+    ];
+    for (path, origin) in allowed {
+        assert!(
+            granted(&app, path, origin.as_bytes()).await,
+            "{path}: {origin} should be allowed"
+        );
+    }
+
+    let refused: &[(&str, &str, &str)] = &[
+        (
+            "/exact",
+            "https://evil.com",
+            "reflection of an unlisted origin",
+        ),
+        ("/exact", "null", "null origin"),
+        ("/exact", "https://example.com.evil.net", "suffix appended"),
+        ("/exact", "https://evilexample.com", "prefix prepended"),
+        ("/exact", "https://notexample.com", "prefix prepended"),
+        ("/exact", "https://example.co", "truncated"),
+        ("/exact", "https://example.comm", "extended TLD"),
+        ("/exact", "https://exampleXcom", "unescaped-dot lookalike"),
+        (
+            "/exact",
+            "https://example.com_.evil.net",
+            "underscore after host",
+        ),
+        (
+            "/exact",
+            "https://example.com`.evil.net",
+            "backtick after host",
+        ),
+        (
+            "/exact",
+            "https://example.com%60.evil.net",
+            "encoded backtick",
+        ),
+        ("/exact", "https://example.com!.evil.net", "bang after host"),
+        (
+            "/exact",
+            "https://example.com$.evil.net",
+            "dollar after host",
+        ),
+        ("/exact", "https://example.com@evil.net", "userinfo trick"),
+        ("/exact", "https://evil.net@example.com", "userinfo trick"),
+        ("/exact", "https://evil.net#@example.com", "fragment trick"),
+        ("/exact", "http://example.com", "scheme downgrade"),
+        ("/exact", "https://example.com:8443", "port swap"),
+        ("/exact", "https://example.com:443", "explicit default port"),
+        ("/exact", "https://EXAMPLE.com", "case"),
+        ("/exact", "HTTPS://example.com", "scheme case"),
+        ("/exact", "https://example.com.", "trailing dot"),
+        ("/exact", "https://example.com/", "trailing slash"),
+        (
+            "/exact",
+            "https://example.com, https://evil.com",
+            "comma-joined list",
+        ),
+        (
+            "/exact",
+            "https://evil.com, https://example.com",
+            "comma-joined list",
+        ),
+        (
+            "/exact",
+            "https://example.com https://evil.com",
+            "space-joined list",
+        ),
+        ("/exact", " https://example.com", "leading whitespace"),
+        ("/exact", "https://example.com\t", "trailing tab"),
+        (
+            "/exact",
+            "https://xn--exmple-cua.com",
+            "IDN lookalike (punycode for exämple)",
+        ),
+        (
+            "/exact",
+            "https://example.com.github.io",
+            "third-party hosting suffix",
+        ),
+        ("/exact", "*", "literal star"),
+        ("/exact", "", "empty"),
+        (
+            "/several",
+            "https://b.example.com",
+            "sibling of a listed origin",
+        ),
+        ("/several", "http://localhost:3001", "port swap"),
+        ("/several", "http://localhost", "port dropped"),
+        ("/several", "http://127.0.0.1:3000", "IP for localhost"),
+        (
+            "/several",
+            "http://[0:0:0:0:0:0:0:1]:8080",
+            "non-canonical IPv6",
+        ),
+        ("/pattern", "https://example.com", "bare parent domain"),
+        ("/pattern", "https://a.b.example.com", "two labels deep"),
+        ("/pattern", "https://.example.com", "empty label"),
+        (
+            "/pattern",
+            "https://evilexample.com",
+            "no dot before parent",
+        ),
+        (
+            "/pattern",
+            "https://a.example.com.evil.net",
+            "suffix appended",
+        ),
+        ("/pattern", "https://a.example.com:8443", "port added"),
+        ("/pattern", "http://a.example.com", "scheme downgrade"),
+        ("/pattern", "https://A.example.com", "uppercase label"),
+        ("/pattern", "https://a_b.example.com", "underscore label"),
+        ("/pattern", "https://-a.example.com", "leading hyphen"),
+        ("/pattern", "https://evil.net/.example.com", "path trick"),
+        ("/pattern", "https://evil.net?.example.com", "query trick"),
+        ("/pattern", "https://evil@a.example.com", "userinfo"),
+        ("/pattern", "https://a.example.com.", "trailing dot"),
+        ("/pattern", "https://a%2eb.example.com", "encoded dot"),
+        (
+            "/pattern",
+            "https://a.example.com, https://b.example.com",
+            "comma-joined list",
+        ),
+        (
+            "/pattern-port",
+            "http://tenant.app.localhost",
+            "port dropped",
+        ),
+        (
+            "/pattern-port",
+            "http://tenant.app.localhost:80801",
+            "port extended",
+        ),
+        ("/pattern-port", "http://app.localhost:8080", "bare parent"),
+    ];
+    for (path, origin, attack) in refused {
+        assert!(
+            !granted(&app, path, origin.as_bytes()).await,
+            "{path}: {attack}: {origin:?} must be refused"
+        );
+    }
+}
