@@ -5,6 +5,8 @@
 //! [`route`] finds the actix-web routing attribute under `#[cors]`, [`valid`] applies every rule of
 //! the CORS protocol and produces a checked [`valid::Policy`], and [`expand`] writes the code.
 
+#![warn(missing_docs)]
+
 mod attr;
 mod expand;
 mod route;

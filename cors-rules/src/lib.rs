@@ -20,6 +20,8 @@
 //! assert!(is_token("X-Request-Id"));
 //! ```
 
+#![warn(missing_docs)]
+
 mod header;
 mod host;
 mod method;

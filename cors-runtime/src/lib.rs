@@ -96,6 +96,8 @@
 //! }
 //! ```
 
+#![warn(missing_docs)]
+
 mod decorate;
 mod middleware;
 mod origin;

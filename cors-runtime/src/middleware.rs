@@ -80,10 +80,7 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         if preflight::is_preflight(req.head()) {
             let response = preflight::answer(self.policy, req.headers());
-            return CorsFuture::Preflight {
-                response: Some(req.into_response(response)),
-                body: PhantomData,
-            };
+            return CorsFuture::preflight(req.into_response(response));
         }
         let verdict = judge(self.policy, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
@@ -96,27 +93,52 @@ where
                 req.headers().get(ORIGIN),
             );
         }
-        CorsFuture::Actual {
-            inner: self.service.call(req),
-            policy: self.policy,
-            verdict: Some(verdict),
-        }
+        CorsFuture::actual(self.service.call(req), self.policy, verdict)
     }
 }
 
 pin_project! {
-    /// The response future of [`CorsService`].
-    #[project = CorsFutureProj]
-    pub enum CorsFuture<F, B> {
-        /// A preflight, answered without calling the route.
+    /// The response future of [`CorsService`]: a plain enum over the route's own future, so
+    /// nothing is boxed.
+    pub struct CorsFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        // A preflight, answered without calling the route.
         Preflight { response: Option<ServiceResponse>, body: PhantomData<B> },
-        /// An actual request: the route's future, and what to add to its response.
+        // An actual request: the route's future, and what to add to its response.
         Actual {
             #[pin]
             inner: F,
             policy: &'static Policy,
             verdict: Option<OriginVerdict>,
         },
+    }
+}
+
+impl<F, B> CorsFuture<F, B> {
+    fn preflight(response: ServiceResponse) -> Self {
+        CorsFuture {
+            state: State::Preflight {
+                response: Some(response),
+                body: PhantomData,
+            },
+        }
+    }
+
+    fn actual(inner: F, policy: &'static Policy, verdict: OriginVerdict) -> Self {
+        CorsFuture {
+            state: State::Actual {
+                inner,
+                policy,
+                verdict: Some(verdict),
+            },
+        }
     }
 }
 
@@ -127,12 +149,12 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project() {
-            CorsFutureProj::Preflight { response, .. } => {
+        match self.project().state.project() {
+            StateProj::Preflight { response, .. } => {
                 let response = response.take().expect("CorsFuture polled after completion");
                 Poll::Ready(Ok(response.map_into_right_body()))
             }
-            CorsFutureProj::Actual {
+            StateProj::Actual {
                 inner,
                 policy,
                 verdict,
