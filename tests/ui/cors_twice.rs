@@ -1,0 +1,11 @@
+use actix_web::{get, HttpResponse};
+use cors_runtime::cors;
+
+#[cors(origins = ["https://app.example.com"])]
+#[cors(origins = ["https://admin.example.com"])]
+#[get("/")]
+async fn handler() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}
