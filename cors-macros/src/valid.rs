@@ -4,7 +4,7 @@
 
 use cors_rules::{
     check_origin, check_origin_pattern, is_forbidden_method, is_forbidden_request_header,
-    is_forbidden_response_header, is_token, NORMALIZED_METHODS, WILDCARD,
+    is_forbidden_response_header, is_token, OriginPattern, NORMALIZED_METHODS, WILDCARD,
 };
 use syn::{ItemFn, LitBool, LitStr};
 
@@ -168,23 +168,29 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
     }
 
     let mut exact: Vec<(String, &LitStr)> = Vec::new();
-    let mut patterns: Vec<(String, &LitStr)> = Vec::new();
+    // Each pattern as written, with its `(prefix, suffix)` split around the `*`.
+    let mut patterns: Vec<(String, (String, String))> = Vec::new();
     for (value, lit) in list.values() {
+        let listed = exact.iter().any(|(seen, _)| *seen == value)
+            || patterns.iter().any(|(seen, _)| *seen == value);
+        if listed {
+            errors.at(lit, format!("origin `{value}` is listed twice; remove one"));
+            continue;
+        }
         let checked = match value.contains('*') {
-            true => check_origin_pattern(&value).map(|_| &mut patterns),
-            false => check_origin(&value).map(|()| &mut exact),
+            true => check_origin_pattern(&value)
+                .map(|pattern| Some((pattern.prefix.to_owned(), pattern.suffix.to_owned()))),
+            false => check_origin(&value).map(|()| None),
         };
         match checked {
             Err(problem) => errors.at(lit, format!("origin `{value}` {problem}")),
-            Ok(bucket) if bucket.iter().any(|(seen, _)| *seen == value) => {
-                errors.at(lit, format!("origin `{value}` is listed twice; remove one"))
-            }
-            Ok(bucket) => bucket.push((value, lit)),
+            Ok(Some(split)) => patterns.push((value, split)),
+            Ok(None) => exact.push((value, lit)),
         }
     }
     for (origin, lit) in &exact {
-        let covering = patterns.iter().find(|(pattern, _)| {
-            check_origin_pattern(pattern).is_ok_and(|p| p.matches(origin.as_bytes()))
+        let covering = patterns.iter().find(|(_, (prefix, suffix))| {
+            OriginPattern { prefix, suffix }.matches(origin.as_bytes())
         });
         if let Some((pattern, _)) = covering {
             errors.at(
@@ -194,14 +200,8 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
         }
     }
     Origins::List {
-        patterns: patterns
-            .iter()
-            .map(|(value, _)| {
-                let pattern = check_origin_pattern(value).expect("checked above");
-                (pattern.prefix.to_owned(), pattern.suffix.to_owned())
-            })
-            .collect(),
         exact: exact.into_iter().map(|(value, _)| value).collect(),
+        patterns: patterns.into_iter().map(|(_, split)| split).collect(),
     }
 }
 
