@@ -239,6 +239,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Refuses a second `#[cors]` under the first: the two would stack two middlewares, and the
+/// inner one would refuse what the outer one allows.
+pub fn reject_second_cors(handler: &syn::ItemFn) -> syn::Result<()> {
+    let is_cors = |a: &&syn::Attribute| a.path().segments.last().is_some_and(|s| s.ident == "cors");
+    match handler.attrs.iter().find(is_cors) {
+        Some(second) => Err(syn::Error::new_spanned(
+            second,
+            "a handler has one CORS policy: merge this `#[cors]` into the one above it",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The span errors about the whole attribute use (missing keys): the `#[cors]` itself.
 pub fn attribute_span() -> Span {
     Span::call_site()

@@ -36,16 +36,7 @@ fn expand_or_error(
 ) -> syn::Result<proc_macro2::TokenStream> {
     let args: attr::CorsArgs = syn::parse2(args)?;
     let handler: syn::ItemFn = syn::parse(item)?;
-    if let Some(second) = handler
-        .attrs
-        .iter()
-        .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "cors"))
-    {
-        return Err(syn::Error::new_spanned(
-            second,
-            "a handler has one CORS policy: merge this `#[cors]` into the one above it",
-        ));
-    }
+    attr::reject_second_cors(&handler)?;
     let route = match route::find(&handler) {
         route::Routing::Routed(route) => Some(*route),
         route::Routing::ByHand => None,

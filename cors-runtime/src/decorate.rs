@@ -14,12 +14,7 @@ use crate::vary::append_vary;
 /// Adds the CORS response headers for `verdict` to `headers`. Values are static or the request's
 /// own (reference-counted) origin, so nothing is allocated beyond the header map's own growth.
 pub(crate) fn decorate(policy: &Policy, verdict: OriginVerdict, headers: &mut HeaderMap) {
-    let allow_origin = match verdict {
-        OriginVerdict::Any => Some(HeaderValue::from_static("*")),
-        OriginVerdict::Exact(origin) => Some(HeaderValue::from_static(origin)),
-        OriginVerdict::Pattern(origin) => Some(origin),
-        OriginVerdict::Missing | OriginVerdict::Refused(_) => None,
-    };
+    let allow_origin = verdict.into_allow_origin().ok();
     let granted = allow_origin.is_some();
     // The policy is the only authority on who may read the answer: a grant the handler wrote by
     // hand must not reach an origin, or carry credentials, that the policy did not declare.

@@ -21,6 +21,19 @@ pub(crate) enum OriginVerdict {
     Refused(&'static str),
 }
 
+impl OriginVerdict {
+    /// The value of `Access-Control-Allow-Origin` this verdict earns, or why it earns none.
+    pub(crate) fn into_allow_origin(self) -> Result<HeaderValue, &'static str> {
+        match self {
+            OriginVerdict::Any => Ok(HeaderValue::from_static("*")),
+            OriginVerdict::Exact(origin) => Ok(HeaderValue::from_static(origin)),
+            OriginVerdict::Pattern(origin) => Ok(origin),
+            OriginVerdict::Missing => Err("the request has no `Origin` header"),
+            OriginVerdict::Refused(reason) => Err(reason),
+        }
+    }
+}
+
 /// Judges the request's `Origin` header. A value that is not exactly one of the listed origins or
 /// one label under a listed pattern never matches, whatever bytes it holds; two `Origin` headers
 /// are refused rather than guessing which one the browser meant.

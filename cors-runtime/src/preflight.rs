@@ -13,7 +13,7 @@ use actix_web::http::header::{
 use actix_web::http::{Method, StatusCode};
 use actix_web::HttpResponse;
 
-use crate::origin::{judge, OriginVerdict};
+use crate::origin::judge;
 use crate::policy::{AllowedHeaders, Policy};
 use crate::vary::PREFLIGHT_VARY;
 
@@ -54,13 +54,7 @@ pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
 /// or why the preflight is refused.
 fn decide(policy: &Policy, headers: &HeaderMap) -> Result<HeaderValue, &'static str> {
-    let allow_origin = match judge(policy, headers) {
-        OriginVerdict::Any => HeaderValue::from_static("*"),
-        OriginVerdict::Exact(origin) => HeaderValue::from_static(origin),
-        OriginVerdict::Pattern(origin) => origin,
-        OriginVerdict::Missing => return Err("the request has no `Origin` header"),
-        OriginVerdict::Refused(reason) => return Err(reason),
-    };
+    let allow_origin = judge(policy, headers).into_allow_origin()?;
     let method = single(headers, &ACCESS_CONTROL_REQUEST_METHOD)
         .ok_or("the request needs exactly one `Access-Control-Request-Method` header")?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`

@@ -6,8 +6,7 @@ use std::future::ready;
 
 use actix_web::dev::{fn_service, AppService, HttpServiceFactory, ServiceRequest};
 use actix_web::guard::{Guard, GuardContext};
-use actix_web::http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use actix_web::http::Method;
+use actix_web::http::header::ACCESS_CONTROL_REQUEST_METHOD;
 use actix_web::Resource;
 
 use crate::policy::Policy;
@@ -41,8 +40,7 @@ struct PreflightFor {
 impl Guard for PreflightFor {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         let head = ctx.head();
-        head.method == Method::OPTIONS
-            && head.headers.contains_key(ORIGIN)
+        preflight::is_preflight(head)
             && head
                 .headers
                 .get(ACCESS_CONTROL_REQUEST_METHOD)
