@@ -121,6 +121,20 @@ async fn by_hand() -> HttpResponse {
     HttpResponse::Ok().body("by hand")
 }
 
+// Inside a scope: the scope's own root (empty path), and a path written without its slash. The
+// preflight service must normalize both the way actix-web normalizes the route's resource.
+#[cors(origins = ["https://app.example.com"])]
+#[get("")]
+async fn scope_root() -> HttpResponse {
+    HttpResponse::Ok().body("root")
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("no-slash")]
+async fn no_leading_slash() -> HttpResponse {
+    HttpResponse::Ok().body("no slash")
+}
+
 #[actix_web::scope("/v2")]
 mod v2 {
     use super::*;
@@ -150,7 +164,8 @@ macro_rules! app {
                 .service(guarded)
                 .service(shared_read)
                 .service(shared_write)
-                .service(web::scope("/api").service(on_get))
+                .service(web::scope("/api").service(on_get).service(no_leading_slash))
+                .service(web::scope("/root-scope").service(scope_root))
                 .service(v2::scoped_by_macro)
                 .service(
                     web::resource("/by-hand")
@@ -178,6 +193,8 @@ async fn every_routing_macro_gets_preflight_and_decoration() {
         ("/routes/a", "GET"),
         ("/routes/b", "DELETE"),
         ("/api/get", "GET"),
+        ("/api/no-slash", "GET"),
+        ("/root-scope", "GET"),
         ("/v2/scoped", "GET"),
         ("/by-hand", "PUT"),
     ];

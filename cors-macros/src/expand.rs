@@ -5,8 +5,8 @@
 //! - the handler is renamed `__cors_route_list`, and its routing attribute gains
 //!   `name = "list"` (so `url_for("list", ..)` still works) and, last, the CORS middleware as
 //!   `wrap`, which makes it the outermost middleware of the resource;
-//! - a unit struct `list` (with the handler's docs) registers that service and then one preflight
-//!   resource per path, so `App::new().service(list)` is all a user writes.
+//! - a unit struct `list` (with the handler's docs) registers one preflight service per path and
+//!   then the handler, so `App::new().service(list)` is all a user writes.
 //!
 //! Without a routing attribute (registered by hand), the handler stays as it is and a braced
 //! struct of the same name (types and values live in different namespaces) offers
@@ -132,14 +132,15 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
 
         impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
-                ::cors_runtime::__private::actix_web::dev::HttpServiceFactory::register(#hidden, config);
+                // Preflights first: see `register_preflight` for why the order matters.
                 #preflights
+                ::cors_runtime::__private::actix_web::dev::HttpServiceFactory::register(#hidden, config);
             }
         }
     }
 }
 
-/// One preflight resource per distinct path, each guarded by the methods served on that path,
+/// One preflight service per distinct path, each guarded by the methods served on that path,
 /// so that several handlers on one path answer the preflights for their own methods.
 fn preflight_registrations(route: &Route) -> TokenStream {
     let mut paths: Vec<(String, &syn::LitStr, Vec<&str>)> = Vec::new();

@@ -1,35 +1,48 @@
-//! The resource that answers a routed handler's preflights. actix-web's routing macros guard
-//! their resource by method, so an `OPTIONS` preflight never reaches it; `#[cors]` registers
-//! this second resource on the same path for it.
+//! The service that answers a routed handler's preflights. actix-web's routing macros guard
+//! their resource by method, so an `OPTIONS` preflight never reaches it; `#[cors]` registers this
+//! service on the same path for it, *before* the handler's resource.
+//!
+//! Before, because the router tries services in registration order and actix-web's method guards
+//! record every method they see in the request's extensions (three allocations) even when they
+//! say no. Registered first, a preflight meets only [`PreflightFor`], which records nothing, and a
+//! non-preflight request is turned away by one header lookup.
+//!
+//! It is registered as a bare service rather than a `Resource`, whose default service would box
+//! its future: answering a preflight builds the response and nothing else.
 
-use std::future::ready;
+use std::future::{ready, Ready};
 
-use actix_web::dev::{fn_service, AppService, HttpServiceFactory, ServiceRequest};
+use actix_web::dev::{
+    always_ready, AppService, ResourceDef, Service, ServiceFactory, ServiceRequest, ServiceResponse,
+};
 use actix_web::guard::{Guard, GuardContext};
 use actix_web::http::header::ACCESS_CONTROL_REQUEST_METHOD;
-use actix_web::Resource;
+use actix_web::Error;
 
 use crate::policy::Policy;
 use crate::preflight;
 
-/// Registers the preflight resource for one path of a routed handler. Called by generated code.
+/// Registers the preflight service for one path of a routed handler. Called by generated code,
+/// before it registers the handler itself.
 pub fn register_preflight(
     config: &mut AppService,
     path: &str,
     route_methods: &'static [&'static str],
     policy: &'static Policy,
 ) {
-    let resource = Resource::new(path)
-        .guard(PreflightFor { route_methods })
-        .default_service(fn_service(move |req: ServiceRequest| {
-            let response = preflight::answer(policy, req.headers());
-            ready(Ok(req.into_response(response)))
-        }));
-    HttpServiceFactory::register(resource, config);
+    // The path as `Resource::register` would store it: with a leading slash, except that the
+    // empty path (a scope's own root) stays empty.
+    let rdef = if path.is_empty() || path.starts_with('/') {
+        ResourceDef::new(path)
+    } else {
+        ResourceDef::new(format!("/{path}"))
+    };
+    let guard: Box<dyn Guard> = Box::new(PreflightFor { route_methods });
+    config.register_service(rdef, Some(vec![guard]), PreflightAnswer { policy }, None);
 }
 
 /// Matches the preflights for the methods one handler serves on this path. When the guard says
-/// no, actix-web's router tries the next resource, so a `GET` handler and a `POST` handler on the
+/// no, actix-web's router tries the next service, so a `GET` handler and a `POST` handler on the
 /// same path each answer the preflights for their own method under their own policy.
 ///
 /// Unlike `guard::Options()`, it records nothing in the request's extensions.
@@ -52,5 +65,37 @@ impl Guard for PreflightFor {
                         .iter()
                         .any(|m| m.as_bytes().eq_ignore_ascii_case(requested.as_bytes()))
                 })
+    }
+}
+
+/// Answers a preflight under one policy; the handler never runs.
+#[derive(Clone, Copy)]
+struct PreflightAnswer {
+    policy: &'static Policy,
+}
+
+impl ServiceFactory<ServiceRequest> for PreflightAnswer {
+    type Response = ServiceResponse;
+    type Error = Error;
+    type Config = ();
+    type Service = PreflightAnswer;
+    type InitError = ();
+    type Future = Ready<Result<PreflightAnswer, ()>>;
+
+    fn new_service(&self, _: ()) -> Self::Future {
+        ready(Ok(*self))
+    }
+}
+
+impl Service<ServiceRequest> for PreflightAnswer {
+    type Response = ServiceResponse;
+    type Error = Error;
+    type Future = Ready<Result<ServiceResponse, Error>>;
+
+    always_ready!();
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let response = preflight::answer(self.policy, req.headers());
+        ready(Ok(req.into_response(response)))
     }
 }

@@ -1,0 +1,199 @@
+//! One handler served three ways for the benchmarks: bare, under `#[cors]`, and under actix-cors
+//! with the equivalent policy, on separate paths of one app, so that every comparison runs in the
+//! same process with the same router.
+#![allow(dead_code)] // the allocation test and the throughput bench each use a different subset
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use cors_runtime::cors;
+
+/// The origin the policy allows.
+pub const ALLOWED_ORIGIN: &str = "https://app.example.com";
+/// An origin the policy does not list.
+pub const REFUSED_ORIGIN: &str = "https://evil.example.net";
+
+pub const BARE: &str = "/bare";
+pub const BARE_WITH_HEADERS: &str = "/bare-with-headers";
+pub const CORS: &str = "/cors";
+pub const ACTIX_CORS: &str = "/actix-cors";
+
+fn hello() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("X-Request-Id", "7"))
+        .body("hello")
+}
+
+#[get("/bare")]
+async fn bare() -> HttpResponse {
+    hello()
+}
+
+/// The bare handler plus, written by hand, the headers `#[cors]` adds to an allowed actual
+/// request: what those bytes cost on the wire, without any CORS logic.
+#[get("/bare-with-headers")]
+async fn bare_with_headers() -> HttpResponse {
+    let mut response = hello();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static(ALLOWED_ORIGIN),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        header::HeaderValue::from_static("X-Request-Id"),
+    );
+    headers.insert(header::VARY, header::HeaderValue::from_static("Origin"));
+    response
+}
+
+#[cors(
+    origins = ["https://app.example.com"],
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/cors")]
+async fn with_cors() -> HttpResponse {
+    hello()
+}
+
+/// The same policy in actix-cors' builder.
+fn actix_cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allowed_origin(ALLOWED_ORIGIN)
+        .allowed_methods(["GET"])
+        .allowed_header(header::CONTENT_TYPE)
+        .expose_headers(["X-Request-Id"])
+        .max_age(600)
+}
+
+/// Registers the three variants.
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(bare)
+        .service(bare_with_headers)
+        .service(with_cors)
+        .service(
+            web::resource(ACTIX_CORS)
+                .wrap(actix_cors())
+                .route(web::get().to(|| async { hello() })),
+        );
+}
+
+/// What a request looks like on the wire, for one benchmark case.
+#[derive(Clone, Copy)]
+pub struct Shape {
+    pub name: &'static str,
+    pub path: &'static str,
+    /// `Origin`, if the request carries one.
+    pub origin: Option<&'static str>,
+    /// A preflight (`OPTIONS` with `Access-Control-Request-Method: GET` and
+    /// `Access-Control-Request-Headers: content-type`) rather than a `GET`.
+    pub preflight: bool,
+    /// The status the case must answer with.
+    pub status: u16,
+}
+
+const fn shape(
+    name: &'static str,
+    path: &'static str,
+    origin: Option<&'static str>,
+    preflight: bool,
+    status: u16,
+) -> Shape {
+    Shape {
+        name,
+        path,
+        origin,
+        preflight,
+        status,
+    }
+}
+
+pub const BARE_GET: Shape = shape("bare GET (no CORS)", BARE, None, false, 200);
+pub const BARE_WITH_HEADERS_GET: Shape = shape(
+    "bare GET, CORS headers by hand",
+    BARE_WITH_HEADERS,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+pub const CORS_ALLOWED: Shape = shape(
+    "#[cors] GET, allowed origin",
+    CORS,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+pub const CORS_REFUSED: Shape = shape(
+    "#[cors] GET, refused origin",
+    CORS,
+    Some(REFUSED_ORIGIN),
+    false,
+    200,
+);
+pub const CORS_NO_ORIGIN: Shape = shape("#[cors] GET, no Origin", CORS, None, false, 200);
+pub const CORS_PREFLIGHT: Shape = shape(
+    "#[cors] preflight, allowed",
+    CORS,
+    Some(ALLOWED_ORIGIN),
+    true,
+    204,
+);
+pub const CORS_PREFLIGHT_REFUSED: Shape = shape(
+    "#[cors] preflight, refused",
+    CORS,
+    Some(REFUSED_ORIGIN),
+    true,
+    403,
+);
+pub const ACTIX_CORS_ALLOWED: Shape = shape(
+    "actix-cors GET, allowed origin",
+    ACTIX_CORS,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+pub const ACTIX_CORS_NO_ORIGIN: Shape =
+    shape("actix-cors GET, no Origin", ACTIX_CORS, None, false, 200);
+pub const ACTIX_CORS_PREFLIGHT: Shape = shape(
+    "actix-cors preflight, allowed",
+    ACTIX_CORS,
+    Some(ALLOWED_ORIGIN),
+    true,
+    200,
+);
+
+impl Shape {
+    /// The request headers a browser would send, beyond those of a plain `GET`.
+    pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
+        let mut headers = Vec::new();
+        if let Some(origin) = self.origin {
+            headers.push(("Origin", origin));
+        }
+        if self.preflight {
+            headers.push(("Access-Control-Request-Method", "GET"));
+            headers.push(("Access-Control-Request-Headers", "content-type"));
+        }
+        headers
+    }
+
+    pub fn method(&self) -> &'static str {
+        if self.preflight {
+            "OPTIONS"
+        } else {
+            "GET"
+        }
+    }
+
+    /// The request as an `actix_web::test` request.
+    pub fn test_request(&self) -> actix_web::test::TestRequest {
+        let method = actix_web::http::Method::from_bytes(self.method().as_bytes()).unwrap();
+        self.headers().into_iter().fold(
+            actix_web::test::TestRequest::default()
+                .method(method)
+                .uri(self.path),
+            |req, header| req.insert_header(header),
+        )
+    }
+}
