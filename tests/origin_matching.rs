@@ -31,6 +31,18 @@ async fn pattern_port() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+#[cors(origins = ["https://example.com:8443"])]
+#[get("/port")]
+async fn port() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["*"])]
+#[get("/any")]
+async fn any() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 /// Sends `origin` as an actual request and as a preflight; returns whether either granted it,
 /// checking on the way that a grant always echoes the request's bytes exactly.
 async fn granted(
@@ -88,7 +100,8 @@ async fn attack_table() {
             .service(exact)
             .service(several)
             .service(pattern)
-            .service(pattern_port),
+            .service(pattern_port)
+            .service(port),
     )
     .await;
     let allowed: &[(&str, &str)] = &[
@@ -100,6 +113,7 @@ async fn attack_table() {
         ("/pattern", "https://pr-42.example.com"),
         ("/pattern", "https://xn--bcher-kva.example.com"),
         ("/pattern-port", "http://tenant.app.localhost:8080"),
+        ("/port", "https://example.com:8443"),
     ];
     for (path, origin) in allowed {
         assert!(
@@ -233,11 +247,182 @@ async fn attack_table() {
             "port extended",
         ),
         ("/pattern-port", "http://app.localhost:8080", "bare parent"),
+        ("/exact", "https://example.com\\", "backslash after host"),
+        (
+            "/exact",
+            "https://example.com;.evil.net",
+            "semicolon after host",
+        ),
+        (
+            "/exact",
+            "https://example.com&.evil.net",
+            "ampersand after host",
+        ),
+        ("/exact", "https://example.com*.evil.net", "star after host"),
+        ("/exact", "https://example.com:.evil.net", "empty port"),
+        ("/exact", "https://example.com%2eevil.net", "encoded dot"),
+        (
+            "/exact",
+            "https://example\u{2024}com",
+            "one-dot-leader lookalike",
+        ),
+        ("/exact", "https://examp\u{13de}e.com", "Cherokee lookalike"),
+        ("/exact", "https://ex\u{e4}mple.com", "raw UTF-8 IDN"),
+        (
+            "/exact",
+            "https://xn--example-9ua.com",
+            "punycode lookalike",
+        ),
+        (
+            "/exact",
+            "https://example.com.herokuapp.com",
+            "third-party hosting suffix",
+        ),
+        (
+            "/exact",
+            "https://example-com.github.io",
+            "third-party hosting lookalike",
+        ),
+        ("/exact", "https://example.com:0", "port zero"),
+        ("/exact", "file://", "file scheme"),
+        ("/exact", "https:example.com", "missing slashes"),
+        ("/exact", "https:///example.com", "extra slash"),
+        ("/exact", "//example.com", "scheme-relative"),
+        (
+            "/several",
+            "https://evil.com",
+            "reflection of an unlisted origin",
+        ),
+        ("/several", "null", "null origin"),
+        ("/several", "https://A.example.com", "case"),
+        (
+            "/several",
+            "https://a.example.com.evil.net",
+            "suffix appended",
+        ),
+        ("/several", "https://xa.example.com", "prefix prepended"),
+        ("/several", "http://a.example.com", "scheme downgrade"),
+        ("/several", "https://localhost:3000", "scheme upgrade"),
+        ("/several", "http://localhost:3000/", "trailing slash"),
+        (
+            "/several",
+            "http://localhost:3000.evil.net",
+            "suffix after port",
+        ),
+        ("/several", "http://localhost:30000", "port extended"),
+        ("/several", "http://[::1]", "port dropped"),
+        (
+            "/several",
+            "http://[::1]:8080.evil.net",
+            "suffix after IPv6",
+        ),
+        (
+            "/several",
+            "http://localhost:3000,https://a.example.com",
+            "comma-joined allowed pair",
+        ),
+        (
+            "/pattern",
+            "https://example.com.herokuapp.com",
+            "third-party hosting suffix",
+        ),
+        (
+            "/pattern",
+            "https://a.example.com:443",
+            "explicit default port",
+        ),
+        ("/pattern", "https://a-.example.com", "trailing hyphen"),
+        ("/pattern", "https://a b.example.com", "space in label"),
+        ("/pattern", "https://*.example.com", "literal star"),
+        ("/pattern", "https://a.EXAMPLE.com", "parent case"),
+        ("/pattern", "https://a.example.co", "parent truncated"),
+        (
+            "/pattern",
+            "https://a.exampleXcom",
+            "unescaped-dot lookalike",
+        ),
+        (
+            "/pattern",
+            "https://\u{430}.example.com",
+            "raw Cyrillic label",
+        ),
+        ("/pattern", "null", "null origin"),
+        ("/port", "https://example.com", "port dropped"),
+        ("/port", "https://example.com:8444", "port swap"),
+        ("/port", "https://example.com:08443", "leading zero"),
+        ("/port", "https://example.com:84430", "port extended"),
+        (
+            "/port",
+            "https://example.com:8443.evil.net",
+            "suffix after port",
+        ),
+        ("/port", "http://example.com:8443", "scheme downgrade"),
+        ("/port", "https://example.com:8443/", "trailing slash"),
     ];
     for (path, origin, attack) in refused {
         assert!(
             !granted(&app, path, origin.as_bytes()).await,
             "{path}: {attack}: {origin:?} must be refused"
+        );
+    }
+}
+
+/// Bytes no browser sends (non-UTF-8, controls) never match, and never crash the server.
+#[actix_web::test]
+async fn non_utf8_and_control_bytes_are_refused() {
+    let app = test::init_service(App::new().service(exact).service(pattern)).await;
+    let attacks: &[(&str, &[u8])] = &[
+        ("/exact", b"https://example.com\xff"),
+        ("/exact", b"https://ex\xe4mple.com"),
+        ("/exact", b"\xef\xbb\xbfhttps://example.com"),
+        ("/exact", b"https://example.com\x7f"),
+        ("/exact", b"https://example.com\t"),
+        ("/pattern", b"https://\xc3\xa4.example.com"),
+        ("/pattern", b"https://a\x80.example.com"),
+    ];
+    for (path, origin) in attacks {
+        if HeaderValue::from_bytes(origin).is_err() {
+            continue; // a byte the HTTP layer refuses before any middleware sees it
+        }
+        assert!(
+            !granted(&app, path, origin).await,
+            "{path}: {:?} must be refused",
+            String::from_utf8_lossy(origin)
+        );
+    }
+}
+
+/// A `*` policy answers `*` to everyone, and nothing else: it never reflects the request's
+/// origin, never adds credentials, and needs no `Vary: Origin`.
+#[actix_web::test]
+async fn any_policy_never_reflects() {
+    let app = test::init_service(App::new().service(any)).await;
+    for origin in [
+        "https://evil.com",
+        "null",
+        "https://example.com",
+        "https://example.com, https://evil.com",
+    ] {
+        let req = test::TestRequest::get()
+            .uri("/any")
+            .insert_header((ORIGIN, origin))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        let headers = res.headers();
+        assert_eq!(
+            headers.get(ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(),
+            "*",
+            "{origin}"
+        );
+        assert!(
+            !headers.contains_key(ACCESS_CONTROL_ALLOW_CREDENTIALS),
+            "{origin}"
+        );
+        assert!(
+            headers
+                .get_all(VARY)
+                .all(|v| !v.to_str().unwrap().contains("Origin")),
+            "{origin}"
         );
     }
 }

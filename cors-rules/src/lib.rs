@@ -29,6 +29,7 @@ mod origin;
 mod pattern;
 mod problem;
 mod punycode;
+mod shared_parent;
 mod token;
 
 pub use header::{

@@ -30,7 +30,8 @@ impl OriginPattern<'_> {
 }
 
 /// Checks a subdomain pattern: exactly one `*`, as the whole leftmost label of a domain with at
-/// least two more labels, and the rest a valid serialized origin.
+/// least two more labels that is not a public suffix or a shared hosting domain (`*.co.uk`,
+/// `*.github.io`), and the rest a valid serialized origin.
 ///
 /// ```
 /// use cors_rules::check_origin_pattern;
@@ -89,6 +90,7 @@ pub fn check_origin_pattern(pattern: &str) -> Result<OriginPattern<'_>, Problem>
             "puts `*` in an IP address; patterns apply to domain names only",
         ));
     }
+    crate::shared_parent::check_parent(scheme, parent)?;
     // Everything after `*.` must itself be a serialized origin's host and port: checking
     // `scheme://label.parent` applies every origin rule (case, path, port, IP literals...).
     let sample = format!("{scheme}://a.{parent_origin}");
@@ -99,11 +101,6 @@ pub fn check_origin_pattern(pattern: &str) -> Result<OriginPattern<'_>, Problem>
                 .map(|rest| format!("{scheme}://*.{rest}"))
         }),
     })?;
-    if parent.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Err(Problem::new(
-            "puts `*` in an IP address; patterns apply to domain names only",
-        ));
-    }
     let split = scheme.len() + "://*".len();
     Ok(OriginPattern {
         prefix: &pattern[..split - 1],
