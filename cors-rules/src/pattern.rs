@@ -44,6 +44,15 @@ impl OriginPattern<'_> {
 /// assert!(check_origin_pattern("https://*.com").is_err());
 /// ```
 pub fn check_origin_pattern(pattern: &str) -> Result<OriginPattern<'_>, Problem> {
+    // A suggestion promises that the fix passes this very check; the rules below build theirs
+    // from parts of the input, which may break other rules, so each is checked before it is kept.
+    check(pattern).map_err(|mut problem| {
+        problem.suggestion = problem.suggestion.filter(|fix| check(fix).is_ok());
+        problem
+    })
+}
+
+fn check(pattern: &str) -> Result<OriginPattern<'_>, Problem> {
     if pattern
         .split_once("://")
         .is_some_and(|(scheme, _)| scheme.contains('*'))
@@ -132,6 +141,22 @@ fn misplaced_star(scheme: &str, host: &str, rest: &str) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `fuzz/origin`: a `*` glued to a host with characters no origin may hold got a
+    /// "fix" that failed the same check.
+    #[test]
+    fn a_suggestion_always_passes_the_check() {
+        for input in [
+            "https://*040z2:z\0:X\0~.X",
+            "\u{1}\u{2}\0\0\0wwHHxxhttxs://*H.H0H\0",
+            "https://*example.com",
+        ] {
+            let problem = check_origin_pattern(input).unwrap_err();
+            if let Some(fix) = &problem.suggestion {
+                assert!(check_origin_pattern(fix).is_ok(), "{input:?} -> {fix:?}");
+            }
+        }
+    }
 
     #[test]
     fn one_label_exactly() {
