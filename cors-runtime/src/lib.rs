@@ -104,6 +104,7 @@ mod origin;
 mod policy;
 mod preflight;
 mod preflight_route;
+mod refusal;
 mod vary;
 
 #[doc(hidden)]

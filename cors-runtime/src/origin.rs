@@ -4,6 +4,7 @@
 use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
 
 use crate::policy::{AllowedOrigins, Policy};
+use crate::refusal::Refusal;
 
 /// What the request's `Origin` means for a policy, kept until the response is decorated.
 #[derive(Debug, Clone)]
@@ -18,17 +19,17 @@ pub(crate) enum OriginVerdict {
     /// No `Origin`: a same-origin request or a non-browser client.
     Missing,
     /// Not allowed; the reason is for the debug log.
-    Refused(&'static str),
+    Refused(Refusal<'static>),
 }
 
 impl OriginVerdict {
     /// The value of `Access-Control-Allow-Origin` this verdict earns, or why it earns none.
-    pub(crate) fn into_allow_origin(self) -> Result<HeaderValue, &'static str> {
+    pub(crate) fn into_allow_origin(self) -> Result<HeaderValue, Refusal<'static>> {
         match self {
             OriginVerdict::Any => Ok(HeaderValue::from_static("*")),
             OriginVerdict::Exact(origin) => Ok(HeaderValue::from_static(origin)),
             OriginVerdict::Pattern(origin) => Ok(origin),
-            OriginVerdict::Missing => Err("the request has no `Origin` header"),
+            OriginVerdict::Missing => Err(Refusal::NoOrigin),
             OriginVerdict::Refused(reason) => Err(reason),
         }
     }
@@ -46,7 +47,7 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
         return OriginVerdict::Missing;
     };
     if values.next().is_some() {
-        return OriginVerdict::Refused("the request has more than one `Origin` header");
+        return OriginVerdict::Refused(Refusal::RepeatedOrigin);
     }
     let bytes = value.as_bytes();
     if let Some(origin) = exact.iter().find(|origin| origin.as_bytes() == bytes) {
@@ -55,5 +56,5 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
     if patterns.iter().any(|pattern| pattern.matches(bytes)) {
         return OriginVerdict::Pattern(value.clone());
     }
-    OriginVerdict::Refused("the origin is not allowed by the policy")
+    OriginVerdict::Refused(Refusal::OriginNotListed)
 }

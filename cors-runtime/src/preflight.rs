@@ -15,6 +15,7 @@ use actix_web::HttpResponse;
 
 use crate::origin::judge;
 use crate::policy::{AllowedHeaders, Policy};
+use crate::refusal::Refusal;
 use crate::vary::PREFLIGHT_VARY;
 
 /// Private Network Access: Chromium asks with this header before a public page may reach a
@@ -53,10 +54,10 @@ pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
 
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
 /// or why the preflight is refused.
-fn decide(policy: &Policy, headers: &HeaderMap) -> Result<HeaderValue, &'static str> {
+fn decide<'a>(policy: &Policy, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
     let allow_origin = judge(policy, headers).into_allow_origin()?;
-    let method = single(headers, &ACCESS_CONTROL_REQUEST_METHOD)
-        .ok_or("the request needs exactly one `Access-Control-Request-Method` header")?;
+    let method =
+        single(headers, &ACCESS_CONTROL_REQUEST_METHOD).ok_or(Refusal::RequestMethodMissing)?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
     // (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST, PUT).
     if !policy
@@ -64,12 +65,12 @@ fn decide(policy: &Policy, headers: &HeaderMap) -> Result<HeaderValue, &'static 
         .iter()
         .any(|allowed| allowed.as_bytes() == method.as_bytes())
     {
-        return Err("the requested method is not allowed by the policy");
+        return Err(Refusal::MethodNotAllowed(method.as_bytes()));
     }
     for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
         for name in cors_rules::header_names(value.as_bytes()) {
             if !header_allowed(&policy.headers, name) {
-                return Err("a requested header is not allowed by the policy");
+                return Err(Refusal::HeaderNotAllowed(name));
             }
         }
     }
@@ -78,7 +79,7 @@ fn decide(policy: &Policy, headers: &HeaderMap) -> Result<HeaderValue, &'static 
         .is_some_and(|v| v.as_bytes() == b"true")
         && !policy.private_network
     {
-        return Err("private network access was requested but the policy does not enable it");
+        return Err(Refusal::PrivateNetworkNotEnabled);
     }
     Ok(allow_origin)
 }

@@ -1,0 +1,118 @@
+//! Every refusal is logged at debug level (target `cors_runtime`) with the route's name, the
+//! origin, and the exact reason: which rule, and which header or method broke it.
+
+use std::sync::Mutex;
+
+use actix_web::http::{header, Method};
+use actix_web::{get, test, App, HttpResponse};
+use cors_runtime::cors;
+
+mod common;
+use common::*;
+
+/// Keeps every `cors_runtime` record, formatted.
+struct Capture(Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.target() == "cors_runtime"
+    }
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            let line = format!("{} {}", record.level(), record.args());
+            self.0.lock().unwrap().push(line);
+        }
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+
+/// The records logged while `f` ran.
+async fn logged<F: std::future::Future<Output = ()>>(f: F) -> Vec<String> {
+    CAPTURE.0.lock().unwrap().clear();
+    f.await;
+    std::mem::take(&mut *CAPTURE.0.lock().unwrap())
+}
+
+#[cors(origins = ["https://app.example.com"], headers = ["X-Token"])]
+#[get("/items")]
+async fn list_items() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[actix_web::test]
+async fn refusals_name_the_route_the_origin_and_the_rule() {
+    log::set_logger(&CAPTURE).unwrap();
+    log::set_max_level(log::LevelFilter::Debug);
+    let app = test::init_service(App::new().service(list_items)).await;
+
+    // (what, request, the origin the record shows, the reason it gives)
+    let cases: Vec<(&str, test::TestRequest, &str, &str)> = vec![
+        (
+            "origin not listed",
+            preflight("/items", EVIL, "GET", None),
+            EVIL,
+            "the origin is not allowed by the policy",
+        ),
+        (
+            "method not allowed",
+            preflight("/items", APP, "get", None),
+            APP,
+            "method `get` is not allowed by the policy",
+        ),
+        (
+            "which header",
+            preflight("/items", APP, "GET", Some("x-token, x-secret")),
+            APP,
+            "request header `x-secret` is not allowed by the policy",
+        ),
+        (
+            "private network",
+            preflight("/items", APP, "GET", None)
+                .insert_header(("Access-Control-Request-Private-Network", "true")),
+            APP,
+            "private network access was requested but the policy does not enable it",
+        ),
+        (
+            "actual request from another origin",
+            from_origin(Method::GET, "/items", EVIL),
+            EVIL,
+            "the origin is not allowed by the policy",
+        ),
+        (
+            "two Origin headers",
+            from_origin(Method::GET, "/items", APP).append_header((header::ORIGIN, APP)),
+            APP,
+            "the request has more than one `Origin` header",
+        ),
+    ];
+    for (name, request, origin, reason) in cases {
+        let records = logged(async {
+            test::call_service(&app, request.to_request()).await;
+        })
+        .await;
+        assert_eq!(records.len(), 1, "{name}: {records:?}");
+        let record = &records[0];
+        assert!(record.starts_with("DEBUG list_items: "), "{name}: {record}");
+        assert!(record.contains(reason), "{name}: {record}");
+        if name != "two Origin headers" {
+            let origin = if name.starts_with("origin") || name.starts_with("actual") {
+                EVIL
+            } else {
+                APP
+            };
+            assert!(record.contains(origin), "{name}: {record}");
+        }
+    }
+
+    // Allowed requests log nothing.
+    let records = logged(async {
+        let req = preflight("/items", APP, "GET", Some("x-token")).to_request();
+        test::call_service(&app, req).await;
+        let req = from_origin(Method::GET, "/items", APP).to_request();
+        test::call_service(&app, req).await;
+    })
+    .await;
+    assert_eq!(records, Vec::<String>::new());
+}
