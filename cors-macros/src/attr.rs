@@ -7,7 +7,7 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
 /// The keys `#[cors]` accepts, in the order the documentation lists them.
-const KEYS: [&str; 7] = [
+const KEYS: [&str; 8] = [
     "origins",
     "methods",
     "headers",
@@ -15,10 +15,11 @@ const KEYS: [&str; 7] = [
     "credentials",
     "max_age",
     "private_network",
+    "on_mismatch",
 ];
 
 /// Names people bring from actix-cors or other frameworks, mapped to ours.
-const ALIASES: [(&str, &str); 12] = [
+const ALIASES: [(&str, &str); 13] = [
     ("allowed_origin", "origins"),
     ("allowed_origins", "origins"),
     ("allow_origins", "origins"),
@@ -31,6 +32,7 @@ const ALIASES: [(&str, &str); 12] = [
     ("allow_credentials", "credentials"),
     ("allow_private_network_access", "private_network"),
     ("allow_private_network", "private_network"),
+    ("block_on_origin_mismatch", "on_mismatch"),
 ];
 
 /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
@@ -43,6 +45,7 @@ pub struct CorsArgs {
     pub credentials: Option<LitBool>,
     pub max_age: Option<LitInt>,
     pub private_network: Option<LitBool>,
+    pub on_mismatch: Option<LitStr>,
 }
 
 /// A `key = ["...", ...]` value: the key (for errors about the whole list) and its literals.
@@ -104,6 +107,7 @@ impl CorsArgs {
             "credentials" => set_once(&mut self.credentials, bool_lit(&key, value)?),
             "private_network" => set_once(&mut self.private_network, bool_lit(&key, value)?),
             "max_age" => set_once(&mut self.max_age, int_lit(&key, value)?),
+            "on_mismatch" => set_once(&mut self.on_mismatch, str_lit(&key, value)?),
             _ => return Err(syn::Error::new(key.span(), unknown_key_message(&name))),
         };
         if already_set {
@@ -190,6 +194,18 @@ fn bool_lit(key: &Ident, value: Expr) -> syn::Result<LitBool> {
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes `true` or `false`"),
+        )),
+    }
+}
+
+fn str_lit(key: &Ident, value: Expr) -> syn::Result<LitStr> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes a string literal, like `{key} = \"reject\"`"),
         )),
     }
 }

@@ -78,6 +78,7 @@ fn policy_fn(name: &Ident, policy: &Policy) -> TokenStream {
     };
     let credentials = policy.credentials;
     let private_network = policy.private_network;
+    let reject_mismatch = policy.reject_mismatch;
     quote! {
         #[doc(hidden)]
         fn __cors_policy() -> &'static ::cors_runtime::Policy {
@@ -91,6 +92,7 @@ fn policy_fn(name: &Ident, policy: &Policy) -> TokenStream {
                 credentials: #credentials,
                 max_age: #max_age,
                 private_network: #private_network,
+                reject_mismatch: #reject_mismatch,
             };
             &POLICY
         }

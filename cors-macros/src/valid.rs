@@ -23,6 +23,8 @@ pub struct Policy {
     pub credentials: bool,
     pub max_age: Option<u32>,
     pub private_network: bool,
+    /// `on_mismatch = "reject"`: a cross-origin actual request from a disallowed origin gets 403.
+    pub reject_mismatch: bool,
 }
 
 pub enum Origins {
@@ -125,6 +127,8 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
             }
         });
 
+    let reject_mismatch = check_on_mismatch(args.on_mismatch.as_ref(), &origins, &mut errors);
+
     match errors.0 {
         Some(error) => Err(error),
         None => Ok(Policy {
@@ -135,7 +139,38 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
             credentials,
             max_age,
             private_network: args.private_network.as_ref().is_some_and(LitBool::value),
+            reject_mismatch,
         }),
+    }
+}
+
+/// `on_mismatch = "reject"` or `"pass"` (the default, the CORS protocol's own behaviour).
+fn check_on_mismatch(value: Option<&LitStr>, origins: &Origins, errors: &mut Errors) -> bool {
+    let Some(lit) = value else {
+        return false;
+    };
+    match lit.value().as_str() {
+        "reject" if matches!(origins, Origins::Any) => {
+            errors.at(
+                lit,
+                "with `origins = [\"*\"]` no origin can mismatch, so there is nothing to reject; \
+                 remove `on_mismatch`",
+            );
+            false
+        }
+        "reject" => true,
+        "pass" => false,
+        other => {
+            errors.at(
+                lit,
+                format!(
+                    "`on_mismatch` is `\"reject\"` (answer 403 before the handler runs) or \
+                     `\"pass\"` (the default: the handler runs, without CORS headers), not \
+                     `{other:?}`"
+                ),
+            );
+            false
+        }
     }
 }
 

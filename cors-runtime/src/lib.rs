@@ -100,6 +100,7 @@
 
 mod decorate;
 mod middleware;
+mod mismatch;
 mod origin;
 mod policy;
 mod preflight;

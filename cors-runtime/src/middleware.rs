@@ -14,6 +14,7 @@ use actix_web::Error;
 use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
+use crate::mismatch;
 use crate::origin::{judge, OriginVerdict};
 use crate::policy::Policy;
 use crate::preflight;
@@ -83,14 +84,19 @@ where
         }
         let verdict = judge(self.policy, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
+            let reject = self.policy.reject_mismatch && !mismatch::is_same_origin(&req);
             log::debug!(
                 target: "cors_runtime",
-                "{}: no CORS headers for {} {}: {reason} (Origin: {:?})",
+                "{}: {} {} {}: {reason} (Origin: {:?})",
                 self.policy.route,
+                if reject { "rejected with 403" } else { "no CORS headers for" },
                 req.method(),
                 req.path(),
                 req.headers().get(ORIGIN),
             );
+            if reject {
+                return CorsFuture::rejected(req);
+            }
         }
         CorsFuture::actual(self.service.call(req), self.policy, verdict)
     }
@@ -115,6 +121,12 @@ pin_project! {
             policy: &'static Policy,
             body: PhantomData<B>,
         },
+        // An actual request from a disallowed origin, refused before the route runs
+        // (`on_mismatch = "reject"`).
+        Rejected {
+            request: Option<ServiceRequest>,
+            body: PhantomData<B>,
+        },
         // An actual request: the route's future, and what to add to its response.
         Actual {
             #[pin]
@@ -131,6 +143,15 @@ impl<F, B> CorsFuture<F, B> {
             state: State::Preflight {
                 request: Some(request),
                 policy,
+                body: PhantomData,
+            },
+        }
+    }
+
+    fn rejected(request: ServiceRequest) -> Self {
+        CorsFuture {
+            state: State::Rejected {
+                request: Some(request),
                 body: PhantomData,
             },
         }
@@ -160,6 +181,11 @@ where
             } => {
                 let request = request.take().expect("CorsFuture polled after completion");
                 let response = preflight::answer(policy, request.headers());
+                Poll::Ready(Ok(request.into_response(response).map_into_right_body()))
+            }
+            StateProj::Rejected { request, .. } => {
+                let request = request.take().expect("CorsFuture polled after completion");
+                let response = mismatch::rejected();
                 Poll::Ready(Ok(request.into_response(response).map_into_right_body()))
             }
             StateProj::Actual {

@@ -31,6 +31,8 @@ pub struct Policy {
     pub max_age: Option<&'static str>,
     #[doc(hidden)]
     pub private_network: bool,
+    #[doc(hidden)]
+    pub reject_mismatch: bool,
 }
 
 /// Which origins a policy lets read its responses (the `origins` key).
@@ -109,6 +111,13 @@ impl Policy {
 
     /// Whether the answer depends on the request's `Origin`, in which case caches must be told
     /// with `Vary: Origin`. A `*` policy answers every origin alike.
+    /// Whether a cross-origin actual request from a disallowed origin is answered `403` before
+    /// the handler runs (`on_mismatch = "reject"`), rather than passed through without CORS
+    /// headers.
+    pub fn rejects_mismatch(&self) -> bool {
+        self.reject_mismatch
+    }
+
     pub(crate) fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, AllowedOrigins::Any)
     }

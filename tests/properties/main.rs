@@ -59,6 +59,7 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
         credentials: policy.credentials,
         max_age: Some("600"),
         private_network: policy.private_network,
+        reject_mismatch: false,
     }))
 }
 
