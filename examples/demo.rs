@@ -111,6 +111,12 @@ async fn main() -> std::io::Result<()> {
     .bind(("127.0.0.1", page_port))?
     .run();
 
+    // The audit: every #[cors] handler's effective policy, with no registration step.
+    println!("CORS policies:");
+    for policy in cors_runtime::policies() {
+        println!("  {policy}");
+    }
+    println!();
     println!("API (with #[cors] routes): http://127.0.0.1:{api_port}/api/items");
     println!(
         "Demo page (another origin): http://localhost:{page_port}/  <- open this in a browser"

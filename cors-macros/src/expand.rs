@@ -20,17 +20,37 @@ use crate::route::{self, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
 
 pub fn expand(handler: ItemFn, route: Option<Route>, policy: &Policy) -> TokenStream {
-    let name = &handler.sig.ident;
-    let policy_fn = policy_fn(name, policy);
-    match route {
+    let name = handler.sig.ident.clone();
+    let paths = route.as_ref().map(distinct_paths).unwrap_or_default();
+    let policy_fn = policy_fn(&name, &paths, policy);
+    let mut expanded = match route {
         Some(route) => expand_routed(handler, &route, policy_fn),
         None => expand_by_hand(handler, policy_fn),
+    };
+    // Every policy joins the registry `cors_runtime::policies()` reads, with no manual step.
+    expanded.extend(quote! {
+        ::cors_runtime::__private::inventory::submit! {
+            ::cors_runtime::__private::Registered(#name::__cors_policy)
+        }
+    });
+    expanded
+}
+
+/// The route's paths, each once, in the order the routing attributes give them.
+fn distinct_paths(route: &Route) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    for registration in &route.registrations {
+        let path = registration.path.value();
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
     }
+    paths
 }
 
 /// `fn __cors_policy() -> &'static Policy`: the policy lives in a `static` built from literals,
 /// so nothing is parsed, locked or allocated at run time.
-fn policy_fn(name: &Ident, policy: &Policy) -> TokenStream {
+fn policy_fn(name: &Ident, paths: &[String], policy: &Policy) -> TokenStream {
     let route = name.to_string();
     let origins = match &policy.origins {
         Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
@@ -84,6 +104,7 @@ fn policy_fn(name: &Ident, policy: &Policy) -> TokenStream {
         fn __cors_policy() -> &'static ::cors_runtime::Policy {
             static POLICY: ::cors_runtime::Policy = ::cors_runtime::Policy {
                 route: #route,
+                paths: &[#(#paths),*],
                 origins: #origins,
                 methods: &[#(#methods),*],
                 allow_methods: #allow_methods,

@@ -29,6 +29,13 @@ impl OriginPattern<'_> {
     }
 }
 
+/// The pattern as written: `https://*.example.com`.
+impl std::fmt::Display for OriginPattern<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}*{}", self.prefix, self.suffix)
+    }
+}
+
 /// Checks a subdomain pattern: exactly one `*`, as the whole leftmost label of a domain with at
 /// least two more labels that is not a public suffix or a shared hosting domain (`*.co.uk`,
 /// `*.github.io`), and the rest a valid serialized origin.

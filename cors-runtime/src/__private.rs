@@ -2,6 +2,7 @@
 
 pub use actix_web;
 pub use cors_rules::OriginPattern;
+pub use inventory;
 
 pub use crate::preflight_route::register_preflight;
 
@@ -19,3 +20,9 @@ pub trait CorsAboveRoutingMacro {
     /// Evaluated by the generated check.
     const CHECKED: () = ();
 }
+
+/// One annotated handler's policy, submitted by generated code to the registry that
+/// [`policies`](crate::policies) reads.
+pub struct Registered(pub fn() -> &'static crate::Policy);
+
+inventory::collect!(Registered);

@@ -106,6 +106,7 @@ mod policy;
 mod preflight;
 mod preflight_route;
 mod refusal;
+mod registry;
 mod vary;
 
 #[doc(hidden)]
@@ -114,3 +115,4 @@ pub mod __private;
 pub use cors_macros::cors;
 pub use middleware::{Cors, CorsFuture, CorsService};
 pub use policy::{AllowedHeaders, AllowedOrigins, Policy};
+pub use registry::policies;

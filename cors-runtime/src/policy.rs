@@ -12,6 +12,10 @@ use cors_rules::OriginPattern;
 pub struct Policy {
     #[doc(hidden)]
     pub route: &'static str,
+    /// The paths of the routing attribute, as written (without any scope prefix); empty for a
+    /// handler registered by hand.
+    #[doc(hidden)]
+    pub paths: &'static [&'static str],
     #[doc(hidden)]
     pub origins: AllowedOrigins,
     #[doc(hidden)]
@@ -74,9 +78,26 @@ impl Policy {
         self.route
     }
 
+    /// The paths of the handler's routing attribute, as written (a scope's prefix is not
+    /// included); empty for a handler registered by hand.
+    pub fn paths(&self) -> &'static [&'static str] {
+        self.paths
+    }
+
     /// The allowed origins.
     pub fn origins(&self) -> &AllowedOrigins {
         &self.origins
+    }
+
+    /// Every allowed origin as written in the policy: exact origins, patterns such as
+    /// `https://*.example.com`, or `*`.
+    pub fn origin_list(&self) -> impl Iterator<Item = String> + '_ {
+        let (exact, patterns): (&[&str], &[cors_rules::OriginPattern]) = match &self.origins {
+            AllowedOrigins::Any => (&["*"], &[]),
+            AllowedOrigins::List { exact, patterns } => (exact, patterns),
+        };
+        let exact = exact.iter().map(|origin| (*origin).to_owned());
+        exact.chain(patterns.iter().map(ToString::to_string))
     }
 
     /// The methods a page may use cross-origin.
@@ -120,5 +141,52 @@ impl Policy {
 
     pub(crate) fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, AllowedOrigins::Any)
+    }
+}
+
+/// One line for an audit listing: handler, methods, paths, and every key that is set.
+///
+/// `create_item POST /items: origins https://app.example.com; headers Content-Type; credentials;
+/// max_age 600`
+impl std::fmt::Display for Policy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.route, self.methods.join(","))?;
+        if !self.paths.is_empty() {
+            write!(f, " {}", self.paths.join(" "))?;
+        }
+        write!(
+            f,
+            ": origins {}",
+            self.origin_list().collect::<Vec<_>>().join(", ")
+        )?;
+        match &self.headers {
+            AllowedHeaders::None => {}
+            AllowedHeaders::List { allow_headers, .. } => write!(f, "; headers {allow_headers}")?,
+            AllowedHeaders::Any { authorization } => write!(
+                f,
+                "; headers *{}",
+                if *authorization {
+                    ", Authorization"
+                } else {
+                    ""
+                }
+            )?,
+        }
+        if let Some(expose) = self.expose_headers {
+            write!(f, "; expose {expose}")?;
+        }
+        if self.credentials {
+            f.write_str("; credentials")?;
+        }
+        if let Some(max_age) = self.max_age {
+            write!(f, "; max_age {max_age}")?;
+        }
+        if self.private_network {
+            f.write_str("; private_network")?;
+        }
+        if self.reject_mismatch {
+            f.write_str("; on_mismatch reject")?;
+        }
+        Ok(())
     }
 }

@@ -51,6 +51,7 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
     };
     Box::leak(Box::new(Policy {
         route: "generated",
+        paths: &[],
         origins,
         methods: Vec::leak(policy.methods.iter().cloned().map(leak).collect()),
         allow_methods: leak(policy.methods.join(", ")),

@@ -1,0 +1,87 @@
+//! The audit: `cors_runtime::policies()` lists every annotated handler's effective policy with no
+//! registration step, and a team can assert its own rules over all of them.
+
+use actix_web::{post, routes, HttpResponse};
+use cors_runtime::{cors, AllowedHeaders, Policy};
+
+#[cors(origins = ["https://app.example.com", "https://*.preview.example.com"], headers = ["Content-Type"], credentials = true, max_age = 600)]
+#[post("/orders")]
+async fn create_order() -> HttpResponse {
+    HttpResponse::Created().finish()
+}
+
+#[cors(origins = ["*"])]
+#[routes]
+#[get("/status")]
+#[get("/health")]
+async fn status() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["http://localhost:3000"], methods = ["GET"], credentials = true)]
+async fn by_hand() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn policy(route: &str) -> &'static Policy {
+    cors_runtime::policies()
+        .into_iter()
+        .find(|p| p.route() == route)
+        .unwrap_or_else(|| panic!("{route} is not in the registry"))
+}
+
+#[test]
+fn every_annotated_handler_is_listed_with_its_effective_policy() {
+    let routes: Vec<&str> = cors_runtime::policies().iter().map(|p| p.route()).collect();
+    assert_eq!(routes, ["by_hand", "create_order", "status"]);
+
+    let order_policy = policy("create_order");
+    assert_eq!(
+        order_policy.to_string(),
+        "create_order POST /orders: origins https://app.example.com, \
+         https://*.preview.example.com; headers Content-Type; credentials; max_age 600"
+    );
+    assert_eq!(order_policy.paths(), ["/orders"]);
+    assert_eq!(order_policy.methods(), ["POST"]);
+    assert_eq!(
+        order_policy.origin_list().collect::<Vec<_>>(),
+        ["https://app.example.com", "https://*.preview.example.com"]
+    );
+    assert!(order_policy.credentials());
+    assert_eq!(order_policy.max_age(), Some(600));
+    assert!(matches!(
+        order_policy.headers(),
+        AllowedHeaders::List { .. }
+    ));
+
+    let health = policy("status");
+    assert_eq!(health.paths(), ["/status", "/health"]);
+    assert_eq!(health.origin_list().collect::<Vec<_>>(), ["*"]);
+
+    let manual = policy("by_hand");
+    assert!(manual.paths().is_empty());
+    assert_eq!(manual.methods(), ["GET"]);
+}
+
+/// A team's rule, enforced over every route: credentials only go to `https://` origins, or to
+/// loopback during development.
+#[test]
+fn no_route_sends_credentials_to_a_plain_http_origin() {
+    let is_loopback = |origin: &str| {
+        ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+            .iter()
+            .any(|host| origin == *host || origin.starts_with(&format!("{host}:")))
+    };
+    for policy in cors_runtime::policies() {
+        if !policy.credentials() {
+            continue;
+        }
+        for origin in policy.origin_list() {
+            assert!(
+                origin.starts_with("https://") || is_loopback(&origin),
+                "{} sends credentials to {origin}",
+                policy.route()
+            );
+        }
+    }
+}
