@@ -7,8 +7,10 @@ use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
 /// The keys `#[cors]` accepts, in the order the documentation lists them.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 10] = [
     "origins",
+    "origins_env",
+    "origin_fn",
     "methods",
     "headers",
     "expose_headers",
@@ -19,7 +21,7 @@ const KEYS: [&str; 8] = [
 ];
 
 /// Names people bring from actix-cors or other frameworks, mapped to ours.
-const ALIASES: [(&str, &str); 13] = [
+const ALIASES: [(&str, &str); 14] = [
     ("allowed_origin", "origins"),
     ("allowed_origins", "origins"),
     ("allow_origins", "origins"),
@@ -33,12 +35,15 @@ const ALIASES: [(&str, &str); 13] = [
     ("allow_private_network_access", "private_network"),
     ("allow_private_network", "private_network"),
     ("block_on_origin_mismatch", "on_mismatch"),
+    ("allowed_origin_fn", "origin_fn"),
 ];
 
 /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
 #[derive(Default)]
 pub struct CorsArgs {
     pub origins: Option<StrList>,
+    pub origins_env: Option<LitStr>,
+    pub origin_fn: Option<syn::Path>,
     pub methods: Option<StrList>,
     pub headers: Option<StrList>,
     pub expose_headers: Option<StrList>,
@@ -101,13 +106,18 @@ impl CorsArgs {
         let name = key.to_string();
         let already_set = match name.as_str() {
             "origins" => set_once(&mut self.origins, str_list(&key, value)?),
+            "origins_env" => set_once(
+                &mut self.origins_env,
+                str_lit(&key, value, "\"CORS_ALLOWED_ORIGINS\"")?,
+            ),
+            "origin_fn" => set_once(&mut self.origin_fn, fn_path(&key, value)?),
             "methods" => set_once(&mut self.methods, str_list(&key, value)?),
             "headers" => set_once(&mut self.headers, str_list(&key, value)?),
             "expose_headers" => set_once(&mut self.expose_headers, str_list(&key, value)?),
             "credentials" => set_once(&mut self.credentials, bool_lit(&key, value)?),
             "private_network" => set_once(&mut self.private_network, bool_lit(&key, value)?),
             "max_age" => set_once(&mut self.max_age, int_lit(&key, value)?),
-            "on_mismatch" => set_once(&mut self.on_mismatch, str_lit(&key, value)?),
+            "on_mismatch" => set_once(&mut self.on_mismatch, str_lit(&key, value, "\"reject\"")?),
             _ => return Err(syn::Error::new(key.span(), unknown_key_message(&name))),
         };
         if already_set {
@@ -198,14 +208,27 @@ fn bool_lit(key: &Ident, value: Expr) -> syn::Result<LitBool> {
     }
 }
 
-fn str_lit(key: &Ident, value: Expr) -> syn::Result<LitStr> {
+fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => Ok(path.path),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!(
+                "`{key}` takes the path of a function `fn(&str) -> bool`, like \
+                 `{key} = tenants::is_allowed_origin` (not a string or a closure)"
+            ),
+        )),
+    }
+}
+
+fn str_lit(key: &Ident, value: Expr, example: &str) -> syn::Result<LitStr> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Str(lit), ..
         }) => Ok(lit),
         other => Err(syn::Error::new_spanned(
             other,
-            format!("`{key}` takes a string literal, like `{key} = \"reject\"`"),
+            format!("`{key}` takes a string literal, like `{key} = {example}`"),
         )),
     }
 }

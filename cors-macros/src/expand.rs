@@ -99,6 +99,18 @@ fn policy_fn(name: &Ident, paths: &[String], policy: &Policy) -> TokenStream {
     let credentials = policy.credentials;
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
+    let origins_env = match &policy.origins_env {
+        Some(var) => quote!(::core::option::Option::Some(::cors_runtime::EnvOrigins::new(#var))),
+        None => quote!(::core::option::Option::None),
+    };
+    // The user's path keeps its span, so a predicate of the wrong type is reported on it.
+    let origin_fn = match &policy.origin_fn {
+        Some(path) => {
+            let name = quote!(#path).to_string().replace(' ', "");
+            quote!(::core::option::Option::Some(::cors_runtime::OriginFn { name: #name, check: #path }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
         #[doc(hidden)]
         fn __cors_policy() -> &'static ::cors_runtime::Policy {
@@ -106,6 +118,8 @@ fn policy_fn(name: &Ident, paths: &[String], policy: &Policy) -> TokenStream {
                 route: #route,
                 paths: &[#(#paths),*],
                 origins: #origins,
+                origins_env: #origins_env,
+                origin_fn: #origin_fn,
                 methods: &[#(#methods),*],
                 allow_methods: #allow_methods,
                 headers: #headers,

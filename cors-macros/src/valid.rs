@@ -3,8 +3,9 @@
 //! policy's mistakes are reported at once.
 
 use cors_rules::{
-    check_origin, check_origin_pattern, is_forbidden_method, is_forbidden_request_header,
-    is_forbidden_response_header, is_token, OriginPattern, NORMALIZED_METHODS, WILDCARD,
+    check_origin_entry, is_forbidden_method, is_forbidden_request_header,
+    is_forbidden_response_header, is_token, OriginEntry, OriginPattern, NORMALIZED_METHODS,
+    WILDCARD,
 };
 use syn::{ItemFn, LitBool, LitStr};
 
@@ -17,6 +18,10 @@ const MAX_AGE_LIMIT: u64 = 86_400;
 /// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
 pub struct Policy {
     pub origins: Origins,
+    /// `origins_env = "VAR"`: the variable's name.
+    pub origins_env: Option<String>,
+    /// `origin_fn = path`: the predicate's path, as written.
+    pub origin_fn: Option<syn::Path>,
     pub methods: Vec<String>,
     pub headers: Headers,
     pub expose_headers: ExposeHeaders,
@@ -80,17 +85,22 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
             &mut errors,
         ),
         None => {
-            errors.push(syn::Error::new(
-                attribute_span(),
-                "`#[cors]` needs `origins = [...]`: the origins whose pages may read this \
-                 route's responses, for example `origins = [\"https://app.example.com\"]`",
-            ));
+            if args.origins_env.is_none() && args.origin_fn.is_none() {
+                errors.push(syn::Error::new(
+                    attribute_span(),
+                    "`#[cors]` needs `origins = [...]`: the origins whose pages may read this \
+                     route's responses, for example `origins = [\"https://app.example.com\"]` \
+                     (or origins known at run time: `origins_env = \"VAR\"`, \
+                     `origin_fn = path::to::predicate`)",
+                ));
+            }
             Origins::List {
                 exact: Vec::new(),
                 patterns: Vec::new(),
             }
         }
     };
+    let origins_env = check_runtime_sources(args, &origins, &mut errors);
 
     let methods = check_methods(
         args.methods.as_ref(),
@@ -133,6 +143,8 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
         Some(error) => Err(error),
         None => Ok(Policy {
             origins,
+            origins_env,
+            origin_fn: args.origin_fn.clone(),
             methods,
             headers,
             expose_headers,
@@ -142,6 +154,43 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
             reject_mismatch,
         }),
     }
+}
+
+/// `origins_env` and `origin_fn`: only beside a list of origins (a `*` leaves nothing for them to
+/// add), and the variable's name must be one a shell can set. Returns the variable's name.
+fn check_runtime_sources(
+    args: &CorsArgs,
+    origins: &Origins,
+    errors: &mut Errors,
+) -> Option<String> {
+    if matches!(origins, Origins::Any) {
+        if let Some(lit) = &args.origins_env {
+            errors.at(
+                lit,
+                "`origins = [\"*\"]` already allows every origin; remove `origins_env`",
+            );
+        }
+        if let Some(path) = &args.origin_fn {
+            errors.at(
+                path,
+                "`origins = [\"*\"]` already allows every origin; remove `origin_fn`",
+            );
+        }
+    }
+    let lit = args.origins_env.as_ref()?;
+    let var = lit.value();
+    let valid = var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && var.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+    if !valid {
+        errors.at(
+            lit,
+            format!(
+                "`{var}` is not an environment variable name: use letters, digits and `_`, not \
+                 starting with a digit, like `origins_env = \"CORS_ALLOWED_ORIGINS\"`"
+            ),
+        );
+    }
+    Some(var)
 }
 
 /// `on_mismatch = "reject"` or `"pass"` (the default, the CORS protocol's own behaviour).
@@ -212,15 +261,13 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
             errors.at(lit, format!("origin `{value}` is listed twice; remove one"));
             continue;
         }
-        let checked = match value.contains('*') {
-            true => check_origin_pattern(&value)
-                .map(|pattern| Some((pattern.prefix.to_owned(), pattern.suffix.to_owned()))),
-            false => check_origin(&value).map(|()| None),
-        };
-        match checked {
+        match check_origin_entry(&value) {
             Err(problem) => errors.at(lit, format!("origin `{value}` {problem}")),
-            Ok(Some(split)) => patterns.push((value, split)),
-            Ok(None) => exact.push((value, lit)),
+            Ok(OriginEntry::Pattern(pattern)) => {
+                let split = (pattern.prefix.to_owned(), pattern.suffix.to_owned());
+                patterns.push((value, split));
+            }
+            Ok(OriginEntry::Exact) => exact.push((value, lit)),
         }
     }
     for (origin, lit) in &exact {

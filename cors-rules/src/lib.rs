@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+mod entry;
 mod header;
 mod host;
 mod method;
@@ -32,11 +33,12 @@ mod punycode;
 mod shared_parent;
 mod token;
 
+pub use entry::{check_origin_entry, OriginEntry};
 pub use header::{
     header_names, is_forbidden_request_header, is_forbidden_response_header, WILDCARD,
 };
 pub use method::{is_forbidden_method, NORMALIZED_METHODS};
-pub use origin::{check_origin, suggest_origin};
+pub use origin::{check_origin, is_serialized_origin, suggest_origin};
 pub use pattern::{check_origin_pattern, OriginPattern};
 pub use problem::Problem;
 pub use token::is_token;

@@ -44,6 +44,18 @@ pub fn check_origin(origin: &str) -> Result<(), Problem> {
     })
 }
 
+/// Is `origin` exactly a serialized origin as a browser sends it? The yes/no form of
+/// [`check_origin`], for request values: no message or suggestion is built.
+///
+/// ```
+/// assert!(cors_rules::is_serialized_origin("https://tenant-7.example.org"));
+/// assert!(!cors_rules::is_serialized_origin("https://Tenant-7.example.org/"));
+/// assert!(!cors_rules::is_serialized_origin("null"));
+/// ```
+pub fn is_serialized_origin(origin: &str) -> bool {
+    validate(origin).is_ok()
+}
+
 /// The serialized origin a browser would send for what the user probably meant, for error
 /// messages: trimmed, `https://` added when no scheme is given, lowercased, without path, userinfo
 /// or default port, with punycode and canonical IP addresses. `None` when no valid origin comes

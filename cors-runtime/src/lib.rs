@@ -107,6 +107,7 @@ mod preflight;
 mod preflight_route;
 mod refusal;
 mod registry;
+mod runtime_origins;
 mod vary;
 
 #[doc(hidden)]
@@ -116,3 +117,4 @@ pub use cors_macros::cors;
 pub use middleware::{Cors, CorsFuture, CorsService};
 pub use policy::{AllowedHeaders, AllowedOrigins, Policy};
 pub use registry::policies;
+pub use runtime_origins::{EnvOrigins, OriginFn};

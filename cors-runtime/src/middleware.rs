@@ -31,7 +31,14 @@ pub struct Cors {
 
 impl Cors {
     /// The middleware enforcing `policy`. Called by generated code.
+    ///
+    /// # Panics
+    ///
+    /// When the policy reads `origins_env` and the variable holds an entry that is not an origin
+    /// (or is missing on a route without static `origins`): the message names the variable, the
+    /// entry and the rule. This happens while the app is built, before any request is served.
     pub fn new(policy: &'static Policy) -> Self {
+        policy.prepare();
         Cors { policy }
     }
 

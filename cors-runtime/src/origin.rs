@@ -14,8 +14,9 @@ pub(crate) enum OriginVerdict {
     /// Listed exactly: the policy's own string, byte-equal to what the browser sent, so no copy
     /// of the request value is needed.
     Exact(&'static str),
-    /// Matched a subdomain pattern: the request's value (a reference-counted clone).
-    Pattern(HeaderValue),
+    /// Matched a subdomain pattern, an `origins_env` entry or `origin_fn`: the request's value (a
+    /// reference-counted clone).
+    Reflected(HeaderValue),
     /// No `Origin`: a same-origin request or a non-browser client.
     Missing,
     /// Not allowed; the reason is for the debug log.
@@ -28,7 +29,7 @@ impl OriginVerdict {
         match self {
             OriginVerdict::Any => Ok(HeaderValue::from_static("*")),
             OriginVerdict::Exact(origin) => Ok(HeaderValue::from_static(origin)),
-            OriginVerdict::Pattern(origin) => Ok(origin),
+            OriginVerdict::Reflected(origin) => Ok(origin),
             OriginVerdict::Missing => Err(Refusal::NoOrigin),
             OriginVerdict::Refused(reason) => Err(reason),
         }
@@ -53,8 +54,14 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
     if let Some(origin) = exact.iter().find(|origin| origin.as_bytes() == bytes) {
         return OriginVerdict::Exact(origin);
     }
-    if patterns.iter().any(|pattern| pattern.matches(bytes)) {
-        return OriginVerdict::Pattern(value.clone());
+    let matched = patterns.iter().any(|pattern| pattern.matches(bytes))
+        || policy
+            .origins_env
+            .as_ref()
+            .is_some_and(|env| env.matches(bytes))
+        || policy.origin_fn.as_ref().is_some_and(|f| f.allows(bytes));
+    if matched {
+        return OriginVerdict::Reflected(value.clone());
     }
     OriginVerdict::Refused(Refusal::OriginNotListed)
 }

@@ -3,6 +3,8 @@
 
 use cors_rules::OriginPattern;
 
+use crate::runtime_origins::{EnvOrigins, OriginFn};
+
 /// The CORS policy of one annotated handler.
 ///
 /// The `#[cors]` macro builds one as a `static` from literals it has validated at compile time;
@@ -18,6 +20,12 @@ pub struct Policy {
     pub paths: &'static [&'static str],
     #[doc(hidden)]
     pub origins: AllowedOrigins,
+    /// `origins_env = "VAR"`: more origins, read from the environment when the app is built.
+    #[doc(hidden)]
+    pub origins_env: Option<EnvOrigins>,
+    /// `origin_fn = path`: decides origins that no list names.
+    #[doc(hidden)]
+    pub origin_fn: Option<OriginFn>,
     #[doc(hidden)]
     pub methods: &'static [&'static str],
     /// `methods` joined with `, `, the value of `Access-Control-Allow-Methods`.
@@ -84,20 +92,60 @@ impl Policy {
         self.paths
     }
 
-    /// The allowed origins.
+    /// The origins listed in `origins` (checked at compile time).
     pub fn origins(&self) -> &AllowedOrigins {
         &self.origins
     }
 
+    /// The `origins_env` source, if any: its variable and, once read, its entries.
+    pub fn origins_env(&self) -> Option<&EnvOrigins> {
+        self.origins_env.as_ref()
+    }
+
+    /// The `origin_fn` predicate, if any.
+    pub fn origin_fn(&self) -> Option<&OriginFn> {
+        self.origin_fn.as_ref()
+    }
+
+    /// Reads `origins_env` the first time the policy is put to use; panics, naming the
+    /// variable, the entry and the rule, when the variable holds a bad entry, or is missing on a
+    /// route without static `origins`. Called when a `Cors` middleware is built, that is while
+    /// the app is built, so a bad configuration stops the server before it serves a request.
+    pub(crate) fn prepare(&self) {
+        if let Some(env) = &self.origins_env {
+            let has_static = match &self.origins {
+                AllowedOrigins::Any => true,
+                AllowedOrigins::List { exact, patterns } => {
+                    !exact.is_empty() || !patterns.is_empty()
+                }
+            };
+            if let Err(problem) = env.resolve(self.route, has_static) {
+                panic!("{problem}");
+            }
+        }
+    }
+
     /// Every allowed origin as written in the policy: exact origins, patterns such as
-    /// `https://*.example.com`, or `*`.
+    /// `https://*.example.com`, or `*`; then the entries read from `origins_env` (or
+    /// `$VAR (not read yet)`), then `origin_fn <path>`.
     pub fn origin_list(&self) -> impl Iterator<Item = String> + '_ {
         let (exact, patterns): (&[&str], &[cors_rules::OriginPattern]) = match &self.origins {
             AllowedOrigins::Any => (&["*"], &[]),
             AllowedOrigins::List { exact, patterns } => (exact, patterns),
         };
         let exact = exact.iter().map(|origin| (*origin).to_owned());
-        exact.chain(patterns.iter().map(ToString::to_string))
+        let env = self.origins_env.iter().flat_map(|env| match env.origins() {
+            Some(origins) => origins.into_iter().map(str::to_owned).collect(),
+            None => vec![format!("${} (not read yet)", env.var())],
+        });
+        let function = self
+            .origin_fn
+            .iter()
+            .map(|f| format!("origin_fn {}", f.name));
+        exact
+            .chain(patterns.iter().map(ToString::to_string))
+            .chain(env)
+            .chain(function)
     }
 
     /// The methods a page may use cross-origin.

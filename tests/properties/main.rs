@@ -52,6 +52,8 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
     Box::leak(Box::new(Policy {
         route: "generated",
         paths: &[],
+        origins_env: None,
+        origin_fn: None,
         origins,
         methods: Vec::leak(policy.methods.iter().cloned().map(leak).collect()),
         allow_methods: leak(policy.methods.join(", ")),
