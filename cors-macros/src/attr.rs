@@ -1,13 +1,15 @@
 //! Parsing `#[cors(key = value, ...)]` into typed values that keep their tokens, so that every
 //! later error can point at the exact literal at fault.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
 /// The keys `#[cors]` accepts, in the order the documentation lists them.
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
+    "policy",
     "origins",
     "origins_env",
     "origin_fn",
@@ -21,7 +23,7 @@ const KEYS: [&str; 10] = [
 ];
 
 /// Names people bring from actix-cors or other frameworks, mapped to ours.
-const ALIASES: [(&str, &str); 14] = [
+const ALIASES: [(&str, &str); 15] = [
     ("allowed_origin", "origins"),
     ("allowed_origins", "origins"),
     ("allow_origins", "origins"),
@@ -36,11 +38,18 @@ const ALIASES: [(&str, &str); 14] = [
     ("allow_private_network", "private_network"),
     ("block_on_origin_mismatch", "on_mismatch"),
     ("allowed_origin_fn", "origin_fn"),
+    ("named_policy", "policy"),
 ];
 
 /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
 #[derive(Default)]
 pub struct CorsArgs {
+    /// `policy = path::to::NAME`: a named policy this route builds on.
+    pub policy: Option<syn::Path>,
+    /// The named policy's own arguments, passed back in by its macro (see `named.rs`).
+    pub named: Option<Named>,
+    /// Every entry but `policy`, as written, to hand to the named policy's macro.
+    pub entries: Vec<TokenStream>,
     pub origins: Option<StrList>,
     pub origins_env: Option<LitStr>,
     pub origin_fn: Option<syn::Path>,
@@ -52,6 +61,15 @@ pub struct CorsArgs {
     pub private_network: Option<LitBool>,
     pub on_mismatch: Option<LitStr>,
 }
+
+/// A named policy's name and arguments, as its `policy!` declared them.
+pub struct Named {
+    pub name: Ident,
+    pub args: Box<CorsArgs>,
+}
+
+/// The marker a named policy's macro puts first: `__named(NAME) { key = value, ... }`.
+const NAMED_MARKER: &str = "__named";
 
 /// A `key = ["...", ...]` value: the key (for errors about the whole list) and its literals.
 pub struct StrList {
@@ -68,6 +86,24 @@ impl StrList {
 impl Parse for CorsArgs {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let mut args = CorsArgs::default();
+        if input
+            .fork()
+            .parse::<Ident>()
+            .is_ok_and(|ident| ident == NAMED_MARKER)
+        {
+            input.parse::<Ident>()?;
+            let name;
+            syn::parenthesized!(name in input);
+            let body;
+            syn::braced!(body in input);
+            args.named = Some(Named {
+                name: name.parse()?,
+                args: Box::new(body.parse()?),
+            });
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
         for entry in Punctuated::<Entry, Token![,]>::parse_terminated(input)? {
             args.set(entry)?;
         }
@@ -104,7 +140,11 @@ impl Parse for Entry {
 impl CorsArgs {
     fn set(&mut self, Entry { key, value }: Entry) -> syn::Result<()> {
         let name = key.to_string();
+        if name != "policy" {
+            self.entries.push(quote!(#key = #value));
+        }
         let already_set = match name.as_str() {
+            "policy" => set_once(&mut self.policy, policy_path(&key, value)?),
             "origins" => set_once(&mut self.origins, str_list(&key, value)?),
             "origins_env" => set_once(
                 &mut self.origins_env,
@@ -127,6 +167,39 @@ impl CorsArgs {
             ));
         }
         Ok(())
+    }
+}
+
+impl CorsArgs {
+    /// Folds the named policy (if any) under the route's own keys: list keys extend the named
+    /// policy's lists, scalar keys replace its values. The result is checked as one policy.
+    pub fn merge_named(self) -> (CorsArgs, Option<Ident>) {
+        let Some(Named { name, args: base }) = self.named else {
+            return (self, None);
+        };
+        let extend = |base: Option<StrList>, more: Option<StrList>| match (base, more) {
+            (Some(mut base), Some(more)) => {
+                base.items.extend(more.items);
+                Some(base)
+            }
+            (base, more) => base.or(more),
+        };
+        let merged = CorsArgs {
+            policy: None,
+            named: None,
+            entries: Vec::new(),
+            origins: extend(base.origins, self.origins),
+            origins_env: self.origins_env.or(base.origins_env),
+            origin_fn: self.origin_fn.or(base.origin_fn),
+            methods: extend(base.methods, self.methods),
+            headers: extend(base.headers, self.headers),
+            expose_headers: extend(base.expose_headers, self.expose_headers),
+            credentials: self.credentials.or(base.credentials),
+            max_age: self.max_age.or(base.max_age),
+            private_network: self.private_network.or(base.private_network),
+            on_mismatch: self.on_mismatch.or(base.on_mismatch),
+        };
+        (merged, Some(name))
     }
 }
 
@@ -204,6 +277,19 @@ fn bool_lit(key: &Ident, value: Expr) -> syn::Result<LitBool> {
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes `true` or `false`"),
+        )),
+    }
+}
+
+fn policy_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+    match value {
+        Expr::Path(path) if path.qself.is_none() => Ok(path.path),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!(
+                "`{key}` takes the name of a policy declared with `cors_runtime::policy!`, like \
+                 `{key} = crate::cors::API`"
+            ),
         )),
     }
 }

@@ -19,10 +19,15 @@ use syn::ItemFn;
 use crate::route::{self, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
 
-pub fn expand(handler: ItemFn, route: Option<Route>, policy: &Policy) -> TokenStream {
+pub fn expand(
+    handler: ItemFn,
+    route: Option<Route>,
+    policy: &Policy,
+    named: Option<&Ident>,
+) -> TokenStream {
     let name = handler.sig.ident.clone();
     let paths = route.as_ref().map(distinct_paths).unwrap_or_default();
-    let policy_fn = policy_fn(&name, &paths, policy);
+    let policy_fn = policy_fn(&name, &paths, policy, named);
     let mut expanded = match route {
         Some(route) => expand_routed(handler, &route, policy_fn),
         None => expand_by_hand(handler, policy_fn),
@@ -50,8 +55,20 @@ fn distinct_paths(route: &Route) -> Vec<String> {
 
 /// `fn __cors_policy() -> &'static Policy`: the policy lives in a `static` built from literals,
 /// so nothing is parsed, locked or allocated at run time.
-fn policy_fn(name: &Ident, paths: &[String], policy: &Policy) -> TokenStream {
+fn policy_fn(
+    name: &Ident,
+    paths: &[String],
+    policy: &Policy,
+    named: Option<&Ident>,
+) -> TokenStream {
     let route = name.to_string();
+    let named = match named {
+        Some(named) => {
+            let named = named.to_string();
+            quote!(::core::option::Option::Some(#named))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let origins = match &policy.origins {
         Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
         Origins::List { exact, patterns } => {
@@ -116,6 +133,7 @@ fn policy_fn(name: &Ident, paths: &[String], policy: &Policy) -> TokenStream {
         fn __cors_policy() -> &'static ::cors_runtime::Policy {
             static POLICY: ::cors_runtime::Policy = ::cors_runtime::Policy {
                 route: #route,
+                named: #named,
                 paths: &[#(#paths),*],
                 origins: #origins,
                 origins_env: #origins_env,

@@ -9,6 +9,7 @@
 
 mod attr;
 mod expand;
+mod named;
 mod route;
 mod valid;
 
@@ -30,11 +31,25 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
+/// Declares a named CORS policy, checked like `#[cors]`, for routes to build on with
+/// `#[cors(policy = NAME)]`. See the `cors-runtime` crate for the reference.
+#[proc_macro]
+pub fn policy(input: TokenStream) -> TokenStream {
+    named::declare(input.into())
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
+}
+
 fn expand_or_error(
     args: proc_macro2::TokenStream,
     item: TokenStream,
 ) -> syn::Result<proc_macro2::TokenStream> {
     let args: attr::CorsArgs = syn::parse2(args)?;
+    if let Some(path) = &args.policy {
+        // The named policy's macro holds its keys: it calls `#[cors]` again with them.
+        return Ok(named::apply(path, &args.entries, item.into()));
+    }
+    let (args, named) = args.merge_named();
     let handler: syn::ItemFn = syn::parse(item)?;
     attr::reject_second_cors(&handler)?;
     let route = match route::find(&handler) {
@@ -42,6 +57,10 @@ fn expand_or_error(
         route::Routing::ByHand => None,
         route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),
     };
-    let policy = valid::check(&args, route.as_ref(), &handler)?;
-    Ok(expand::expand(handler, route, &policy))
+    let target = match &route {
+        Some(route) => valid::Target::Route(route),
+        None => valid::Target::ByHand(&handler),
+    };
+    let policy = valid::check(&args, target)?;
+    Ok(expand::expand(handler, route, &policy, named.as_ref()))
 }

@@ -15,6 +15,16 @@ use crate::route::Route;
 /// The longest `max_age` any browser honours (Firefox); Chromium caps at 7200, Safari at 600.
 const MAX_AGE_LIMIT: u64 = 86_400;
 
+/// What the policy is declared on: it decides where `methods` come from.
+pub enum Target<'a> {
+    /// A handler under an actix-web routing attribute: `methods` default to the route's.
+    Route(&'a Route),
+    /// A handler registered by hand: `methods` must be listed.
+    ByHand(&'a ItemFn),
+    /// A named policy (`cors_runtime::policy!`): `methods` are checked again on each route.
+    Named,
+}
+
 /// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
 pub struct Policy {
     pub origins: Origins,
@@ -74,7 +84,7 @@ impl Errors {
     }
 }
 
-pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::Result<Policy> {
+pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
     let mut errors = Errors::default();
     let credentials = args.credentials.as_ref().is_some_and(LitBool::value);
 
@@ -102,13 +112,7 @@ pub fn check(args: &CorsArgs, route: Option<&Route>, handler: &ItemFn) -> syn::R
     };
     let origins_env = check_runtime_sources(args, &origins, &mut errors);
 
-    let methods = check_methods(
-        args.methods.as_ref(),
-        route,
-        handler,
-        credentials,
-        &mut errors,
-    );
+    let methods = check_methods(args.methods.as_ref(), &target, credentials, &mut errors);
 
     let headers = match &args.headers {
         None => Headers::None,
@@ -289,15 +293,17 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
 
 fn check_methods(
     list: Option<&StrList>,
-    route: Option<&Route>,
-    handler: &ItemFn,
+    target: &Target,
     credentials: bool,
     errors: &mut Errors,
 ) -> Vec<String> {
-    let route_methods = route.map(Route::methods);
+    let route_methods = match target {
+        Target::Route(route) => Some(route.methods()),
+        Target::ByHand(_) | Target::Named => None,
+    };
     let Some(list) = list else {
-        return match (route, route_methods) {
-            (Some(route), Some(methods)) => {
+        return match (target, route_methods) {
+            (Target::Route(route), Some(methods)) => {
                 for method in methods.iter().filter(|m| is_forbidden_method(m)) {
                     errors.at(
                         &route.attr,
@@ -310,7 +316,7 @@ fn check_methods(
                 }
                 methods
             }
-            _ => {
+            (Target::ByHand(handler), _) => {
                 errors.push(syn::Error::new(
                     attribute_span(),
                     format!(
@@ -324,6 +330,8 @@ fn check_methods(
                 ));
                 Vec::new()
             }
+            // A named policy without `methods`: each route uses its own.
+            _ => Vec::new(),
         };
     };
     if list.items.is_empty() {
@@ -342,9 +350,10 @@ fn check_methods(
                 wildcard_with_credentials("methods", "`methods = [\"GET\", \"POST\"]`"),
             );
         }
-        return match route_methods {
-            Some(methods) => methods,
-            None => {
+        return match (target, route_methods) {
+            (_, Some(methods)) => methods,
+            (Target::Named, None) => Vec::new(),
+            _ => {
                 errors.at(star, "a handler registered by hand has no route to take its methods from; list them, like `methods = [\"GET\", \"POST\"]`");
                 Vec::new()
             }

@@ -113,7 +113,7 @@ mod vary;
 #[doc(hidden)]
 pub mod __private;
 
-pub use cors_macros::cors;
+pub use cors_macros::{cors, policy};
 pub use middleware::{Cors, CorsFuture, CorsService};
 pub use policy::{AllowedHeaders, AllowedOrigins, Policy};
 pub use registry::policies;

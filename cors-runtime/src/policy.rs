@@ -14,6 +14,9 @@ use crate::runtime_origins::{EnvOrigins, OriginFn};
 pub struct Policy {
     #[doc(hidden)]
     pub route: &'static str,
+    /// The named policy (`policy = NAME`) this route's policy builds on.
+    #[doc(hidden)]
+    pub named: Option<&'static str>,
     /// The paths of the routing attribute, as written (without any scope prefix); empty for a
     /// handler registered by hand.
     #[doc(hidden)]
@@ -84,6 +87,12 @@ impl Policy {
     /// The name of the handler that declared this policy.
     pub fn route(&self) -> &'static str {
         self.route
+    }
+
+    /// The named policy this route builds on (`#[cors(policy = NAME, ..)]`), if any. The other
+    /// accessors give the effective policy, with the route's own keys merged in.
+    pub fn named_policy(&self) -> Option<&'static str> {
+        self.named
     }
 
     /// The paths of the handler's routing attribute, as written (a scope's prefix is not
@@ -201,6 +210,9 @@ impl std::fmt::Display for Policy {
         write!(f, "{} {}", self.route, self.methods.join(","))?;
         if !self.paths.is_empty() {
             write!(f, " {}", self.paths.join(" "))?;
+        }
+        if let Some(named) = self.named {
+            write!(f, " (policy {named})")?;
         }
         write!(
             f,

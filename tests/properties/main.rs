@@ -51,6 +51,7 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
     };
     Box::leak(Box::new(Policy {
         route: "generated",
+        named: None,
         paths: &[],
         origins_env: None,
         origin_fn: None,

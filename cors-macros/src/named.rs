@@ -1,0 +1,80 @@
+//! Named policies: `cors_runtime::policy!(API { origins = [...], ... })` declares a policy once,
+//! and `#[cors(policy = API, ...)]` builds a route's policy on it.
+//!
+//! A proc macro cannot read another item, so the declaration becomes a `macro_rules!` macro that
+//! holds the policy's tokens, re-exported under the policy's name (`pub(crate) use`, so any
+//! module of the crate can name it by path). `#[cors(policy = API, headers = [..])]` expands to
+//! `API! { [headers = [..]] <handler> }`, and that macro puts the handler back under
+//! `#[cors(__named(API) { <the policy's keys> }, headers = [..])]`. That second `#[cors]` merges
+//! the two (`attr::CorsArgs::merge_named`) and checks the result as one policy, so a combination
+//! that is wrong only together (a `*` policy plus `credentials = true`) is an error at the route.
+//! Every token keeps its span, so each error points at the literal at fault, wherever it is.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Path};
+
+use crate::attr::CorsArgs;
+use crate::valid::{self, Target};
+
+/// `#[doc = ..] NAME { key = value, ... }`
+struct Declaration {
+    attrs: Vec<Attribute>,
+    name: Ident,
+    body: TokenStream,
+}
+
+impl Parse for Declaration {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let name: Ident = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a policy name and its keys, like \
+                 `policy!(API { origins = [\"https://app.example.com\"] })`",
+            )
+        })?;
+        let body;
+        syn::braced!(body in input);
+        Ok(Declaration {
+            attrs,
+            name,
+            body: body.parse()?,
+        })
+    }
+}
+
+/// `policy!(NAME { .. })`: checks the policy on its own, then emits the macro that carries it.
+pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
+    let Declaration { attrs, name, body } = syn::parse2(input)?;
+    let args: CorsArgs = syn::parse2(body.clone())?;
+    if let Some(path) = &args.policy {
+        return Err(syn::Error::new_spanned(
+            path,
+            "a named policy cannot build on another one; copy the keys it needs",
+        ));
+    }
+    valid::check(&args, Target::Named)?;
+    let carrier = format_ident!("__cors_policy_{}", name);
+    Ok(quote! {
+        #(#attrs)*
+        #[allow(unused_macros)]
+        macro_rules! #carrier {
+            ([$($route:tt)*] $($handler:tt)*) => {
+                #[::cors_runtime::cors(__named(#name) { #body }, $($route)*)]
+                $($handler)*
+            };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use #carrier as #name;
+    })
+}
+
+/// `#[cors(policy = path, ..)]`: hands the route's other keys and the handler to the policy's
+/// macro.
+pub fn apply(policy: &Path, entries: &[TokenStream], handler: TokenStream) -> TokenStream {
+    quote! {
+        #policy! { [#(#entries),*] #handler }
+    }
+}

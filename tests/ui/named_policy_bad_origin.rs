@@ -1,0 +1,6 @@
+cors_runtime::policy!(API {
+    origins = ["https://app.example.com/"],
+    headers = ["Content-Type"],
+});
+
+fn main() {}
