@@ -32,7 +32,8 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Declares a named CORS policy, checked like `#[cors]`, for routes to build on with
-/// `#[cors(policy = NAME)]`. See the `cors-runtime` crate for the reference.
+/// `#[cors(policy = NAME)]`: `policy!(NAME { origins = [..], headers = [..] })`. The name can
+/// be used by path anywhere in the crate. See the `cors-runtime` crate for the reference.
 #[proc_macro]
 pub fn policy(input: TokenStream) -> TokenStream {
     named::declare(input.into())

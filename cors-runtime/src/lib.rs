@@ -42,13 +42,17 @@
 //!
 //! | key | value | meaning |
 //! |---|---|---|
-//! | `origins` (required) | `["https://a.example", "https://*.example.com"]` or `["*"]` | exact serialized origins, one-label subdomain patterns, or any origin |
+//! | `origins` | `["https://a.example", "https://*.example.com"]` or `["*"]` | exact serialized origins, one-label subdomain patterns, or any origin; required unless `origins_env` or `origin_fn` is given |
+//! | `origins_env` | `"CORS_ALLOWED_ORIGINS"` | more origins from a comma-separated environment variable, read and checked when the app is built |
+//! | `origin_fn` | `path::to::predicate` | a `fn(&str) -> bool` consulted for origins no list names; it only sees well-formed serialized origins |
+//! | `policy` | `crate::cors_policies::API` | a named policy (see [`policy!`]) this route builds on: list keys extend it, scalar keys replace it |
 //! | `methods` | `["GET", "POST"]` or `["*"]` | methods allowed cross-origin; default: the route's own methods, of which it must be a subset |
 //! | `headers` | `["Content-Type", "X-Token"]`, `["*"]`, `["*", "Authorization"]` | request headers a page may send |
 //! | `expose_headers` | `["X-Request-Id"]` or `["*"]` | response headers a page may read |
 //! | `credentials` | `true` / `false` (default) | cookies and `Authorization`; `Access-Control-Allow-Credentials: true` |
 //! | `max_age` | `0..=86400` | seconds a browser may cache the preflight answer |
 //! | `private_network` | `true` / `false` (default) | grant Private Network Access preflights |
+//! | `on_mismatch` | `"pass"` (default) / `"reject"` | `"reject"`: a cross-origin actual request from a disallowed origin gets `403` before the handler runs |
 //!
 //! Invalid or unsafe policies do not compile: a misspelt origin (`"https://example.com/"`),
 //! `"null"`, `"*"` with `credentials = true`, a pattern such as `"https://*example.com"` that would
@@ -68,7 +72,73 @@
 //! - `Vary: Origin` is appended whenever the answer depends on the origin; `*` policies answer
 //!   every request alike with `Access-Control-Allow-Origin: *`.
 //! - Origins are compared byte for byte with what the browser sent; a pattern's `*` matches one
-//!   lowercase DNS label. Refusals are logged at debug level (target `cors_runtime`).
+//!   lowercase DNS label. Every refusal is logged at debug level (target `cors_runtime`) with the
+//!   handler's name, the origin and the exact reason (which header, which method).
+//!
+//! # Named policies
+//!
+//! Declare a policy once with [`policy!`] and build routes on it from any module of the crate.
+//! The route's list keys (`origins`, `methods`, `headers`, `expose_headers`) extend the named
+//! policy's, its other keys replace them, and the combination is checked again:
+//!
+//! ```
+//! mod cors_policies {
+//!     cors_runtime::policy!(
+//!         /// The policy of the public API.
+//!         API {
+//!             origins = ["https://app.example.com"],
+//!             headers = ["Content-Type"],
+//!             max_age = 600,
+//!         }
+//!     );
+//! }
+//!
+//! use actix_web::{get, post, HttpResponse};
+//! use cors_runtime::cors;
+//!
+//! #[cors(policy = crate::cors_policies::API)]
+//! #[get("/items")]
+//! async fn list_items() -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//!
+//! // The admin site may call this one too, with cookies.
+//! #[cors(policy = crate::cors_policies::API, origins = ["https://admin.example.com"], credentials = true)]
+//! #[post("/items")]
+//! async fn create_item() -> HttpResponse {
+//!     HttpResponse::Created().finish()
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # Origins known at run time
+//!
+//! `origins_env = "VAR"` reads a comma-separated list when the app is built; each entry passes the
+//! same checks as a literal, and a bad entry (or a missing variable on a route without static
+//! `origins`) panics right then, naming the variable, the entry and the rule, so the server never
+//! starts with it. `origin_fn = path` asks a function about origins no list names:
+//!
+//! ```
+//! use actix_web::{get, HttpResponse};
+//! use cors_runtime::cors;
+//!
+//! /// Sees only single, well-formed serialized origins such as `https://acme.example.org`.
+//! fn is_tenant(origin: &str) -> bool {
+//!     origin.ends_with(".example.org")
+//! }
+//!
+//! #[cors(origins = ["https://app.example.com"], origins_env = "EXTRA_ORIGINS", origin_fn = is_tenant)]
+//! #[get("/items")]
+//! async fn list_items() -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # Audit
+//!
+//! [`policies()`] lists every annotated handler's effective policy, with no registration step,
+//! for a startup log or a test that enforces a team's rules over every route.
 //!
 //! # Handlers registered by hand
 //!
