@@ -281,30 +281,32 @@ fn bool_lit(key: &Ident, value: Expr) -> syn::Result<LitBool> {
     }
 }
 
-fn policy_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+/// A path value (`policy = crate::cors::API`, `origin_fn = tenants::check`); `expected` says
+/// what the path must name.
+fn path_value(key: &Ident, value: Expr, expected: &str) -> syn::Result<syn::Path> {
     match value {
         Expr::Path(path) if path.qself.is_none() => Ok(path.path),
         other => Err(syn::Error::new_spanned(
             other,
-            format!(
-                "`{key}` takes the name of a policy declared with `cors_runtime::policy!`, like \
-                 `{key} = crate::cors::API`"
-            ),
+            format!("`{key}` takes {expected}"),
         )),
     }
 }
 
+fn policy_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+    let expected = format!(
+        "the name of a policy declared with `cors_runtime::policy!`, like \
+         `{key} = crate::cors::API`"
+    );
+    path_value(key, value, &expected)
+}
+
 fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
-    match value {
-        Expr::Path(path) if path.qself.is_none() => Ok(path.path),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!(
-                "`{key}` takes the path of a function `fn(&str) -> bool`, like \
-                 `{key} = tenants::is_allowed_origin` (not a string or a closure)"
-            ),
-        )),
-    }
+    let expected = format!(
+        "the path of a function `fn(&str) -> bool`, like `{key} = tenants::is_allowed_origin` \
+         (not a string or a closure)"
+    );
+    path_value(key, value, &expected)
 }
 
 fn str_lit(key: &Ident, value: Expr, example: &str) -> syn::Result<LitStr> {
