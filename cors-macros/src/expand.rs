@@ -26,7 +26,10 @@ pub fn expand(
     named: Option<&Ident>,
 ) -> TokenStream {
     let name = handler.sig.ident.clone();
-    let paths = route.as_ref().map(distinct_paths).unwrap_or_default();
+    let paths: Vec<String> = match &route {
+        Some(route) => route.paths().iter().map(|(path, _)| path.value()).collect(),
+        None => Vec::new(),
+    };
     let policy_fn = policy_fn(&name, &paths, policy, named);
     let mut expanded = match route {
         Some(route) => expand_routed(handler, &route, policy_fn),
@@ -39,18 +42,6 @@ pub fn expand(
         }
     });
     expanded
-}
-
-/// The route's paths, each once, in the order the routing attributes give them.
-fn distinct_paths(route: &Route) -> Vec<String> {
-    let mut paths: Vec<String> = Vec::new();
-    for registration in &route.registrations {
-        let path = registration.path.value();
-        if !paths.contains(&path) {
-            paths.push(path);
-        }
-    }
-    paths
 }
 
 /// `fn __cors_policy() -> &'static Policy`: the policy lives in a `static` built from literals,
@@ -198,25 +189,10 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
 /// One preflight service per distinct path, each guarded by the methods served on that path,
 /// so that several handlers on one path answer the preflights for their own methods.
 fn preflight_registrations(route: &Route) -> TokenStream {
-    let mut paths: Vec<(String, &syn::LitStr, Vec<&str>)> = Vec::new();
-    for registration in &route.registrations {
-        let value = registration.path.value();
-        let entry = match paths.iter_mut().find(|(path, _, _)| *path == value) {
-            Some(entry) => entry,
-            None => {
-                paths.push((value, &registration.path, Vec::new()));
-                paths.last_mut().expect("just pushed")
-            }
-        };
-        for method in &registration.methods {
-            if !entry.2.contains(&method.as_str()) {
-                entry.2.push(method);
-            }
-        }
-    }
-    paths
-        .iter()
-        .map(|(_, path, methods)| {
+    route
+        .paths()
+        .into_iter()
+        .map(|(path, methods)| {
             quote! {
                 ::cors_runtime::__private::register_preflight(
                     config, #path, &[#(#methods),*], Self::__cors_policy(),

@@ -52,6 +52,31 @@ impl Route {
         }
         methods
     }
+
+    /// Each distinct path (its literal, for spans) with the methods served on it, in order of
+    /// appearance: several handlers' registrations may share a path.
+    pub fn paths(&self) -> Vec<(&syn::LitStr, Vec<&str>)> {
+        let mut paths: Vec<(&syn::LitStr, Vec<&str>)> = Vec::new();
+        for registration in &self.registrations {
+            let index = match paths
+                .iter()
+                .position(|(path, _)| path.value() == registration.path.value())
+            {
+                Some(index) => index,
+                None => {
+                    paths.push((&registration.path, Vec::new()));
+                    paths.len() - 1
+                }
+            };
+            let methods = &mut paths[index].1;
+            for method in &registration.methods {
+                if !methods.contains(&method.as_str()) {
+                    methods.push(method);
+                }
+            }
+        }
+        paths
+    }
 }
 
 /// What `#[cors]` found under itself.
