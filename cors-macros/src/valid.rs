@@ -96,12 +96,18 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
         ),
         None => {
             if args.origins_env.is_none() && args.origin_fn.is_none() {
+                let what = match target {
+                    Target::Named => "a named policy",
+                    Target::Route(_) | Target::ByHand(_) => "`#[cors]`",
+                };
                 errors.push(syn::Error::new(
                     attribute_span(),
-                    "`#[cors]` needs `origins = [...]`: the origins whose pages may read this \
-                     route's responses, for example `origins = [\"https://app.example.com\"]` \
-                     (or origins known at run time: `origins_env = \"VAR\"`, \
-                     `origin_fn = path::to::predicate`)",
+                    format!(
+                        "{what} needs `origins = [...]`: the origins whose pages may read this \
+                         route's responses, for example `origins = [\"https://app.example.com\"]` \
+                         (or origins known at run time: `origins_env = \"VAR\"`, \
+                         `origin_fn = path::to::predicate`)"
+                    ),
                 ));
             }
             Origins::List {

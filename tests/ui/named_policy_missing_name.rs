@@ -1,0 +1,3 @@
+cors_runtime::policy!({ origins = ["https://app.example.com"] });
+
+fn main() {}

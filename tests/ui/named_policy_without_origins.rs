@@ -1,0 +1,3 @@
+cors_runtime::policy!(API { headers = ["Content-Type"] });
+
+fn main() {}
