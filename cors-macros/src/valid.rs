@@ -3,9 +3,8 @@
 //! policy's mistakes are reported at once.
 
 use cors_rules::{
-    check_origin_entry, is_forbidden_method, is_forbidden_request_header,
-    is_forbidden_response_header, is_token, OriginEntry, OriginPattern, NORMALIZED_METHODS,
-    WILDCARD,
+    is_forbidden_method, is_forbidden_request_header, is_forbidden_response_header, is_token,
+    OriginList, NORMALIZED_METHODS, WILDCARD,
 };
 use syn::{ItemFn, LitBool, LitStr};
 
@@ -261,39 +260,28 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
         return Origins::Any;
     }
 
-    let mut exact: Vec<(String, &LitStr)> = Vec::new();
-    // Each pattern as written, with its `(prefix, suffix)` split around the `*`.
-    let mut patterns: Vec<(String, (String, String))> = Vec::new();
+    let mut checked = OriginList::default();
+    // The literal of each exact origin, in the list's order, for errors found once all are in.
+    let mut exact_lits: Vec<&LitStr> = Vec::new();
     for (value, lit) in list.values() {
-        let listed = exact.iter().any(|(seen, _)| *seen == value)
-            || patterns.iter().any(|(seen, _)| *seen == value);
-        if listed {
-            errors.at(lit, format!("origin `{value}` is listed twice; remove one"));
-            continue;
-        }
-        match check_origin_entry(&value) {
+        let exact_before = checked.exact.len();
+        match checked.push(&value) {
             Err(problem) => errors.at(lit, format!("origin `{value}` {problem}")),
-            Ok(OriginEntry::Pattern(pattern)) => {
-                let split = (pattern.prefix.to_owned(), pattern.suffix.to_owned());
-                patterns.push((value, split));
-            }
-            Ok(OriginEntry::Exact) => exact.push((value, lit)),
+            Ok(()) if checked.exact.len() > exact_before => exact_lits.push(lit),
+            Ok(()) => {}
         }
     }
-    for (origin, lit) in &exact {
-        let covering = patterns.iter().find(|(_, (prefix, suffix))| {
-            OriginPattern { prefix, suffix }.matches(origin.as_bytes())
-        });
-        if let Some((pattern, _)) = covering {
-            errors.at(
-                *lit,
-                format!("origin `{origin}` is already matched by `{pattern}`; remove one"),
-            );
-        }
+    for (index, problem) in checked.covered() {
+        let origin = &checked.exact[index];
+        errors.at(exact_lits[index], format!("origin `{origin}` {problem}"));
     }
+    let patterns = checked
+        .pattern_splits()
+        .map(|split| (split.prefix.to_owned(), split.suffix.to_owned()))
+        .collect();
     Origins::List {
-        exact: exact.into_iter().map(|(value, _)| value).collect(),
-        patterns: patterns.into_iter().map(|(_, split)| split).collect(),
+        exact: checked.exact,
+        patterns,
     }
 }
 

@@ -33,7 +33,7 @@ mod punycode;
 mod shared_parent;
 mod token;
 
-pub use entry::{check_origin_entry, OriginEntry};
+pub use entry::{check_origin_entry, OriginEntry, OriginList};
 pub use header::{
     header_names, is_forbidden_request_header, is_forbidden_response_header, WILDCARD,
 };

@@ -3,26 +3,19 @@
 //! list does not name, such as database-backed tenants).
 //!
 //! Entries of the variable pass exactly the checks the macro applies to literals
-//! ([`cors_rules::check_origin_entry`]). A bad entry, or a missing variable on a route without
+//! ([`cors_rules::OriginList`]). A bad entry, or a missing variable on a route without
 //! static `origins`, stops the app while it is being built, with a message naming the variable,
 //! the entry and the rule: it is never dropped silently, and never discovered on a request.
 
 use std::sync::OnceLock;
 
-use cors_rules::{check_origin_entry, OriginEntry, OriginPattern, WILDCARD};
+use cors_rules::{OriginList, WILDCARD};
 
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
 pub struct EnvOrigins {
     var: &'static str,
-    resolved: OnceLock<Result<EnvList, String>>,
-}
-
-/// The checked entries of the variable. Patterns keep the index of their `*`.
-#[derive(Debug, Default)]
-struct EnvList {
-    exact: Vec<String>,
-    patterns: Vec<(String, usize)>,
+    resolved: OnceLock<Result<OriginList, String>>,
 }
 
 impl EnvOrigins {
@@ -68,10 +61,7 @@ impl EnvOrigins {
             return false;
         };
         list.exact.iter().any(|exact| exact.as_bytes() == origin)
-            || list.patterns.iter().any(|(pattern, star)| {
-                let (prefix, suffix) = (&pattern[..*star], &pattern[*star + 1..]);
-                OriginPattern { prefix, suffix }.matches(origin)
-            })
+            || list.pattern_splits().any(|pattern| pattern.matches(origin))
     }
 
     /// The accepted entries, as written, once the variable was read.
@@ -91,11 +81,11 @@ impl EnvOrigins {
 }
 
 /// Parses the variable's value: entries separated by commas, spaces and tabs around each ignored.
-fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<EnvList, String> {
+fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<OriginList, String> {
     let value = value.unwrap_or_default();
     if value.trim().is_empty() {
         if has_static_origins {
-            return Ok(EnvList::default());
+            return Ok(OriginList::default());
         }
         let state = if value.is_empty() {
             "is not set or empty"
@@ -108,7 +98,7 @@ fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<Env
              `{var}=https://app.example.com,https://*.preview.example.com`"
         ));
     }
-    let mut list = EnvList::default();
+    let mut list = OriginList::default();
     for (index, entry) in value.split(',').enumerate() {
         let entry = entry.trim_matches([' ', '\t']);
         let at = |problem: String| format!("environment variable `{var}`: {problem}");
@@ -125,18 +115,15 @@ fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<Env
                     .into(),
             ));
         }
-        let listed =
-            list.exact.iter().any(|e| e == entry) || list.patterns.iter().any(|(p, _)| p == entry);
-        if listed {
-            return Err(at(format!("entry `{entry}` is listed twice; remove one")));
+        if let Err(problem) = list.push(entry) {
+            return Err(at(format!("entry `{entry}` {problem}")));
         }
-        match check_origin_entry(entry) {
-            Err(problem) => return Err(at(format!("entry `{entry}` {problem}"))),
-            Ok(OriginEntry::Exact) => list.exact.push(entry.to_owned()),
-            Ok(OriginEntry::Pattern(pattern)) => {
-                list.patterns.push((entry.to_owned(), pattern.prefix.len()));
-            }
-        }
+    }
+    if let Some((index, problem)) = list.covered().next() {
+        let entry = &list.exact[index];
+        return Err(format!(
+            "environment variable `{var}`: entry `{entry}` {problem}"
+        ));
     }
     Ok(list)
 }
@@ -193,6 +180,11 @@ mod tests {
             (
                 "https://a.example.com, https://a.example.com",
                 "listed twice",
+            ),
+            // The macro refuses this list too: one rule set for both.
+            (
+                "https://a.example.com, https://*.example.com",
+                "entry `https://a.example.com` is already matched by `https://*.example.com`",
             ),
         ] {
             let error = parse("V", Some(value), true).unwrap_err();
