@@ -87,7 +87,7 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         if preflight::is_preflight(req.head()) {
-            return CorsFuture::preflight(req, self.policy);
+            return CorsFuture::answer(req, Answer::Preflight(self.policy));
         }
         let verdict = judge(self.policy, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
@@ -102,7 +102,7 @@ where
                 req.headers().get(ORIGIN),
             );
             if reject {
-                return CorsFuture::rejected(req);
+                return CorsFuture::answer(req, Answer::Rejected);
             }
         }
         CorsFuture::actual(self.service.call(req), self.policy, verdict)
@@ -121,17 +121,11 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F, B> {
-        // A preflight, answered without calling the route. It keeps the request (32 bytes) rather
-        // than the answer (136), since this enum is as large as its largest variant.
-        Preflight {
+        // Answered without calling the route. It keeps the request (32 bytes) rather than the
+        // answer (136), since this enum is as large as its largest variant.
+        Answered {
             request: Option<ServiceRequest>,
-            policy: &'static Policy,
-            body: PhantomData<B>,
-        },
-        // An actual request from a disallowed origin, refused before the route runs
-        // (`on_mismatch = "reject"`).
-        Rejected {
-            request: Option<ServiceRequest>,
+            answer: Answer,
             body: PhantomData<B>,
         },
         // An actual request: the route's future, and what to add to its response.
@@ -144,21 +138,30 @@ pin_project! {
     }
 }
 
-impl<F, B> CorsFuture<F, B> {
-    fn preflight(request: ServiceRequest, policy: &'static Policy) -> Self {
-        CorsFuture {
-            state: State::Preflight {
-                request: Some(request),
-                policy,
-                body: PhantomData,
-            },
+/// What the middleware answers by itself, without calling the route.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// A preflight, under this policy.
+    Preflight(&'static Policy),
+    /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
+    Rejected,
+}
+
+impl Answer {
+    fn respond(self, request: ServiceRequest) -> ServiceResponse {
+        match self {
+            Answer::Preflight(policy) => preflight::respond(policy, request),
+            Answer::Rejected => request.into_response(mismatch::rejected()),
         }
     }
+}
 
-    fn rejected(request: ServiceRequest) -> Self {
+impl<F, B> CorsFuture<F, B> {
+    fn answer(request: ServiceRequest, answer: Answer) -> Self {
         CorsFuture {
-            state: State::Rejected {
+            state: State::Answered {
                 request: Some(request),
+                answer,
                 body: PhantomData,
             },
         }
@@ -183,17 +186,11 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Preflight {
-                request, policy, ..
+            StateProj::Answered {
+                request, answer, ..
             } => {
                 let request = request.take().expect("CorsFuture polled after completion");
-                let response = preflight::answer(policy, request.headers());
-                Poll::Ready(Ok(request.into_response(response).map_into_right_body()))
-            }
-            StateProj::Rejected { request, .. } => {
-                let request = request.take().expect("CorsFuture polled after completion");
-                let response = mismatch::rejected();
-                Poll::Ready(Ok(request.into_response(response).map_into_right_body()))
+                Poll::Ready(Ok(answer.respond(request).map_into_right_body()))
             }
             StateProj::Actual {
                 inner,

@@ -187,8 +187,6 @@ impl Policy {
         self.private_network
     }
 
-    /// Whether the answer depends on the request's `Origin`, in which case caches must be told
-    /// with `Vary: Origin`. A `*` policy answers every origin alike.
     /// Whether a cross-origin actual request from a disallowed origin is answered `403` before
     /// the handler runs (`on_mismatch = "reject"`), rather than passed through without CORS
     /// headers.
@@ -196,6 +194,8 @@ impl Policy {
         self.reject_mismatch
     }
 
+    /// Whether the answer depends on the request's `Origin`, in which case caches must be told
+    /// with `Vary: Origin`. A `*` policy answers every origin alike.
     pub(crate) fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, AllowedOrigins::Any)
     }

@@ -3,7 +3,7 @@
 //! `Access-Control-*` header at all. Neither the handler nor its middleware runs, and nothing is
 //! allocated to reach the decision.
 
-use actix_web::dev::RequestHead;
+use actix_web::dev::{RequestHead, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS,
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -33,7 +33,13 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
         && head.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// Answers a preflight under `policy`.
+/// Answers a preflight request under `policy`.
+pub(crate) fn respond(policy: &Policy, request: ServiceRequest) -> ServiceResponse {
+    let response = answer(policy, request.headers());
+    request.into_response(response)
+}
+
+/// The answer to a preflight under `policy`.
 pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
     match decide(policy, headers) {
         Ok(allow_origin) => allowed(policy, headers, allow_origin),

@@ -95,7 +95,6 @@ impl Service<ServiceRequest> for PreflightAnswer {
     always_ready!();
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let response = preflight::answer(self.policy, req.headers());
-        ready(Ok(req.into_response(response)))
+        ready(Ok(preflight::respond(self.policy, req)))
     }
 }
