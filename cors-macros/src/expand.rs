@@ -178,9 +178,9 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
 
         impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
-                // Preflights first: see `register_preflight` for why the order matters.
-                #preflights
+                // The route first: see `register_preflight` for why the order matters.
                 ::cors_runtime::__private::actix_web::dev::HttpServiceFactory::register(#hidden, config);
+                #preflights
             }
         }
     }

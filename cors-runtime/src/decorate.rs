@@ -4,41 +4,93 @@
 
 use actix_web::http::header::{
     HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, VARY,
 };
 
 use crate::origin::OriginVerdict;
-use crate::policy::Policy;
-use crate::vary::append_vary;
+use crate::prepared::{Prepared, TRUE};
+use crate::vary::{append_vary, VARY_ORIGIN};
 
-/// Adds the CORS response headers for `verdict` to `headers`. Values are static or the request's
-/// own (reference-counted) origin, so nothing is allocated beyond the header map's own growth.
-pub(crate) fn decorate(policy: &Policy, verdict: OriginVerdict, headers: &mut HeaderMap) {
-    let allow_origin = verdict.into_allow_origin().ok();
+/// Adds the CORS response headers for `verdict` to `headers`. Values are the policy's own, made
+/// once, or the request's own (reference-counted) origin: nothing is allocated or checked again
+/// here.
+pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mut HeaderMap) {
+    let policy = prepared.policy;
+    let allow_origin = verdict.into_allow_origin(prepared).ok();
     let granted = allow_origin.is_some();
+    let present = HandlerWrote::scan(headers);
     // The policy is the only authority on who may read the answer: a grant the handler wrote by
     // hand must not reach an origin, or carry credentials, that the policy did not declare.
-    set_or_remove(headers, ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-    let credentials = (granted && policy.credentials).then(|| HeaderValue::from_static("true"));
-    set_or_remove(headers, ACCESS_CONTROL_ALLOW_CREDENTIALS, credentials);
-    let expose = policy
-        .expose_headers
-        .filter(|_| granted)
-        .map(HeaderValue::from_static);
-    set_or_remove(headers, ACCESS_CONTROL_EXPOSE_HEADERS, expose);
+    set(
+        headers,
+        present.allow_origin,
+        ACCESS_CONTROL_ALLOW_ORIGIN,
+        allow_origin,
+    );
+    let credentials = (granted && policy.credentials).then(|| TRUE.clone());
+    set(
+        headers,
+        present.allow_credentials,
+        ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        credentials,
+    );
+    let expose = prepared.expose_headers.clone().filter(|_| granted);
+    set(
+        headers,
+        present.expose_headers,
+        ACCESS_CONTROL_EXPOSE_HEADERS,
+        expose,
+    );
     if policy.varies_by_origin() {
-        append_vary(headers, "Origin");
+        if present.vary {
+            append_vary(headers, &VARY_ORIGIN);
+        } else {
+            headers.append(VARY, VARY_ORIGIN.clone());
+        }
     }
 }
 
-fn set_or_remove(headers: &mut HeaderMap, name: HeaderName, value: Option<HeaderValue>) {
-    match value {
-        Some(value) => {
+/// Which of the headers `decorate` writes the handler has already set. Usually none: each is then
+/// appended, one hash lookup, rather than inserted over an old value or looked up first (each
+/// insert or lookup in actix-http's map is a hash, a probe and, for an insert, moving the old
+/// values out to return them; one pass over the handful of names the response holds is cheaper
+/// than four of them).
+#[derive(Default)]
+struct HandlerWrote {
+    allow_origin: bool,
+    allow_credentials: bool,
+    expose_headers: bool,
+    vary: bool,
+}
+
+impl HandlerWrote {
+    fn scan(headers: &HeaderMap) -> Self {
+        let mut wrote = HandlerWrote::default();
+        for name in headers.keys() {
+            if *name == ACCESS_CONTROL_ALLOW_ORIGIN {
+                wrote.allow_origin = true;
+            } else if *name == ACCESS_CONTROL_ALLOW_CREDENTIALS {
+                wrote.allow_credentials = true;
+            } else if *name == ACCESS_CONTROL_EXPOSE_HEADERS {
+                wrote.expose_headers = true;
+            } else if *name == VARY {
+                wrote.vary = true;
+            }
+        }
+        wrote
+    }
+}
+
+/// Makes `value` the only value of `name`, or removes `name` when there is no value to give.
+fn set(headers: &mut HeaderMap, present: bool, name: HeaderName, value: Option<HeaderValue>) {
+    match (value, present) {
+        (Some(value), false) => headers.append(name, value),
+        (Some(value), true) => {
             headers.insert(name, value);
         }
-        None if headers.contains_key(&name) => {
+        (None, true) => {
             headers.remove(name);
         }
-        None => {}
+        (None, false) => {}
     }
 }

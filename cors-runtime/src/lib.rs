@@ -175,6 +175,7 @@ mod origin;
 mod policy;
 mod preflight;
 mod preflight_route;
+mod prepared;
 mod refusal;
 mod registry;
 mod runtime_origins;

@@ -5,6 +5,7 @@
 use std::future::{ready, Future, Ready};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::rc::Rc;
 use std::task::{Context, Poll};
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -18,6 +19,7 @@ use crate::mismatch;
 use crate::origin::{judge, OriginVerdict};
 use crate::policy::Policy;
 use crate::preflight;
+use crate::prepared::Prepared;
 
 /// The CORS middleware for one policy.
 ///
@@ -62,7 +64,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsService {
             service,
-            policy: self.policy,
+            prepared: Prepared::new(self.policy),
         }))
     }
 }
@@ -71,7 +73,8 @@ where
 #[derive(Debug)]
 pub struct CorsService<S> {
     service: S,
-    policy: &'static Policy,
+    /// The policy and its header values, made once per worker.
+    prepared: Rc<Prepared>,
 }
 
 impl<S, B> Service<ServiceRequest> for CorsService<S>
@@ -86,16 +89,17 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
+        let policy = self.prepared.policy;
         if preflight::is_preflight(req.head()) {
-            return CorsFuture::answer(req, Answer::Preflight(self.policy));
+            return CorsFuture::answer(req, Answer::Preflight(self.prepared.clone()));
         }
-        let verdict = judge(self.policy, req.headers());
+        let verdict = judge(policy, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
-            let reject = self.policy.reject_mismatch && !mismatch::is_same_origin(&req);
+            let reject = policy.reject_mismatch && !mismatch::is_same_origin(&req);
             log::debug!(
                 target: "cors_runtime",
                 "{}: {} {} {}: {reason} (Origin: {:?})",
-                self.policy.route,
+                policy.route,
                 if reject { "rejected with 403" } else { "no CORS headers for" },
                 req.method(),
                 req.path(),
@@ -105,7 +109,7 @@ where
                 return CorsFuture::answer(req, Answer::Rejected);
             }
         }
-        CorsFuture::actual(self.service.call(req), self.policy, verdict)
+        CorsFuture::actual(self.service.call(req), self.prepared.clone(), verdict)
     }
 }
 
@@ -124,25 +128,24 @@ pin_project! {
         // Answered without calling the route. It keeps the request (32 bytes) rather than the
         // answer (136), since this enum is as large as its largest variant.
         Answered {
-            request: Option<ServiceRequest>,
-            answer: Answer,
+            answered: Option<(ServiceRequest, Answer)>,
             body: PhantomData<B>,
         },
         // An actual request: the route's future, and what to add to its response.
         Actual {
             #[pin]
             inner: F,
-            policy: &'static Policy,
+            prepared: Rc<Prepared>,
             verdict: Option<OriginVerdict>,
         },
     }
 }
 
 /// What the middleware answers by itself, without calling the route.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 enum Answer {
     /// A preflight, under this policy.
-    Preflight(&'static Policy),
+    Preflight(Rc<Prepared>),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
 }
@@ -150,7 +153,7 @@ enum Answer {
 impl Answer {
     fn respond(self, request: ServiceRequest) -> ServiceResponse {
         match self {
-            Answer::Preflight(policy) => preflight::respond(policy, request),
+            Answer::Preflight(prepared) => preflight::respond(&prepared, request),
             Answer::Rejected => request.into_response(mismatch::rejected()),
         }
     }
@@ -160,18 +163,17 @@ impl<F, B> CorsFuture<F, B> {
     fn answer(request: ServiceRequest, answer: Answer) -> Self {
         CorsFuture {
             state: State::Answered {
-                request: Some(request),
-                answer,
+                answered: Some((request, answer)),
                 body: PhantomData,
             },
         }
     }
 
-    fn actual(inner: F, policy: &'static Policy, verdict: OriginVerdict) -> Self {
+    fn actual(inner: F, prepared: Rc<Prepared>, verdict: OriginVerdict) -> Self {
         CorsFuture {
             state: State::Actual {
                 inner,
-                policy,
+                prepared,
                 verdict: Some(verdict),
             },
         }
@@ -186,31 +188,30 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Answered {
-                request, answer, ..
-            } => {
-                let request = request.take().expect("CorsFuture polled after completion");
+            StateProj::Answered { answered, .. } => {
+                let (request, answer) =
+                    answered.take().expect("CorsFuture polled after completion");
                 Poll::Ready(Ok(answer.respond(request).map_into_right_body()))
             }
             StateProj::Actual {
                 inner,
-                policy,
+                prepared,
                 verdict,
             } => {
                 let result = std::task::ready!(inner.poll(cx));
-                let policy: &'static Policy = policy;
                 let verdict = verdict.take().expect("CorsFuture polled after completion");
                 Poll::Ready(match result {
                     Ok(mut response) => {
-                        decorate(policy, verdict, response.headers_mut());
+                        decorate(prepared, verdict, response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
                     // An error from inner middleware (a guard, an auth layer) becomes a response
                     // later, outside this middleware; the mapper decorates it then, so a page can
                     // read why its request failed.
                     Err(mut error) => {
+                        let prepared = prepared.clone();
                         error.add_response_mapper(move |mut response| {
-                            decorate(policy, verdict.clone(), response.headers_mut());
+                            decorate(&prepared, verdict.clone(), response.headers_mut());
                             response
                         });
                         Err(error)

@@ -13,7 +13,7 @@ use actix_web::http::header::{HeaderName, ORIGIN};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
-use crate::vary::append_vary;
+use crate::vary::{append_vary, VARY_ORIGIN};
 
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
@@ -39,6 +39,6 @@ pub(crate) fn is_same_origin(req: &ServiceRequest) -> bool {
 /// origin gets another answer.
 pub(crate) fn rejected() -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-    append_vary(response.headers_mut(), "Origin");
+    append_vary(response.headers_mut(), &VARY_ORIGIN);
     response
 }

@@ -4,16 +4,19 @@
 use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
 
 use crate::policy::{AllowedOrigins, Policy};
+use crate::prepared::Prepared;
 use crate::refusal::Refusal;
+
+static ANY: HeaderValue = HeaderValue::from_static("*");
 
 /// What the request's `Origin` means for a policy, kept until the response is decorated.
 #[derive(Debug, Clone)]
 pub(crate) enum OriginVerdict {
     /// A `*` policy: every response says `Access-Control-Allow-Origin: *`.
     Any,
-    /// Listed exactly: the policy's own string, byte-equal to what the browser sent, so no copy
-    /// of the request value is needed.
-    Exact(&'static str),
+    /// Listed exactly, at this index of the policy's exact origins: answered with the policy's
+    /// own value, byte-equal to what the browser sent, so no copy of the request value is needed.
+    Exact(usize),
     /// Matched a subdomain pattern, an `origins_env` entry or `origin_fn`: the request's value (a
     /// reference-counted clone).
     Reflected(HeaderValue),
@@ -25,10 +28,13 @@ pub(crate) enum OriginVerdict {
 
 impl OriginVerdict {
     /// The value of `Access-Control-Allow-Origin` this verdict earns, or why it earns none.
-    pub(crate) fn into_allow_origin(self) -> Result<HeaderValue, Refusal<'static>> {
+    pub(crate) fn into_allow_origin(
+        self,
+        prepared: &Prepared,
+    ) -> Result<HeaderValue, Refusal<'static>> {
         match self {
-            OriginVerdict::Any => Ok(HeaderValue::from_static("*")),
-            OriginVerdict::Exact(origin) => Ok(HeaderValue::from_static(origin)),
+            OriginVerdict::Any => Ok(ANY.clone()),
+            OriginVerdict::Exact(index) => Ok(prepared.exact[index].clone()),
             OriginVerdict::Reflected(origin) => Ok(origin),
             OriginVerdict::Missing => Err(Refusal::NoOrigin),
             OriginVerdict::Refused(reason) => Err(reason),
@@ -51,8 +57,8 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
         return OriginVerdict::Refused(Refusal::RepeatedOrigin);
     }
     let bytes = value.as_bytes();
-    if let Some(origin) = exact.iter().find(|origin| origin.as_bytes() == bytes) {
-        return OriginVerdict::Exact(origin);
+    if let Some(index) = exact.iter().position(|origin| origin.as_bytes() == bytes) {
+        return OriginVerdict::Exact(index);
     }
     let matched = patterns.iter().any(|pattern| pattern.matches(bytes))
         || policy

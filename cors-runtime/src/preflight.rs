@@ -14,7 +14,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::HttpResponse;
 
 use crate::origin::judge;
-use crate::policy::{AllowedHeaders, Policy};
+use crate::policy::AllowedHeaders;
+use crate::prepared::{Prepared, TRUE};
 use crate::refusal::Refusal;
 use crate::vary::PREFLIGHT_VARY;
 
@@ -33,16 +34,17 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
         && head.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// Answers a preflight request under `policy`.
-pub(crate) fn respond(policy: &Policy, request: ServiceRequest) -> ServiceResponse {
-    let response = answer(policy, request.headers());
+/// Answers a preflight request under `prepared`'s policy.
+pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceResponse {
+    let response = answer(prepared, request.headers());
     request.into_response(response)
 }
 
-/// The answer to a preflight under `policy`.
-pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
-    match decide(policy, headers) {
-        Ok(allow_origin) => allowed(policy, headers, allow_origin),
+/// The answer to a preflight under `prepared`'s policy.
+fn answer(prepared: &Prepared, headers: &HeaderMap) -> HttpResponse {
+    let policy = prepared.policy;
+    match decide(prepared, headers) {
+        Ok(allow_origin) => allowed(prepared, headers, allow_origin),
         Err(reason) => {
             log::debug!(
                 target: "cors_runtime",
@@ -60,8 +62,9 @@ pub(crate) fn answer(policy: &Policy, headers: &HeaderMap) -> HttpResponse {
 
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
 /// or why the preflight is refused.
-fn decide<'a>(policy: &Policy, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
-    let allow_origin = judge(policy, headers).into_allow_origin()?;
+fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
+    let policy = prepared.policy;
+    let allow_origin = judge(policy, headers).into_allow_origin(prepared)?;
     let method =
         single(headers, &ACCESS_CONTROL_REQUEST_METHOD).ok_or(Refusal::RequestMethodMissing)?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
@@ -113,50 +116,30 @@ fn header_allowed(allowed: &AllowedHeaders, name: &[u8]) -> bool {
         }
 }
 
-fn allowed(policy: &Policy, request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
+fn allowed(prepared: &Prepared, request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
+    let (policy, values) = (prepared.policy, prepared);
     let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
     let headers = response.headers_mut();
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-    headers.insert(
-        ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static(policy.allow_methods),
-    );
-    let allow_headers = match policy.headers {
-        AllowedHeaders::None => None,
-        AllowedHeaders::List { allow_headers, .. } => Some(allow_headers),
-        AllowedHeaders::Any {
-            authorization: true,
-        } => Some("*, Authorization"),
-        AllowedHeaders::Any {
-            authorization: false,
-        } => Some("*"),
-    };
-    if let Some(allow_headers) = allow_headers {
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(allow_headers),
-        );
+    headers.insert(ACCESS_CONTROL_ALLOW_METHODS, values.allow_methods.clone());
+    if let Some(allow_headers) = &values.allow_headers {
+        headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
     }
     if policy.credentials {
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
+        headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
     }
-    if let Some(max_age) = policy.max_age {
-        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(max_age));
+    if let Some(max_age) = &values.max_age {
+        headers.insert(ACCESS_CONTROL_MAX_AGE, max_age.clone());
     }
     if policy.private_network && request.contains_key(REQUEST_PRIVATE_NETWORK) {
-        headers.insert(ALLOW_PRIVATE_NETWORK, HeaderValue::from_static("true"));
+        headers.insert(ALLOW_PRIVATE_NETWORK, TRUE.clone());
     }
-    headers.insert(VARY, HeaderValue::from_static(PREFLIGHT_VARY));
+    headers.insert(VARY, PREFLIGHT_VARY.clone());
     response
 }
 
 fn refused() -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-    response
-        .headers_mut()
-        .insert(VARY, HeaderValue::from_static(PREFLIGHT_VARY));
+    response.headers_mut().insert(VARY, PREFLIGHT_VARY.clone());
     response
 }

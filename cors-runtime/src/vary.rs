@@ -4,12 +4,16 @@
 use actix_web::http::header::{HeaderMap, HeaderValue, VARY};
 
 /// `Vary` of every preflight answer, allowed or refused: all three request headers decide it.
-pub(crate) const PREFLIGHT_VARY: &str =
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+pub(crate) static PREFLIGHT_VARY: HeaderValue = HeaderValue::from_static(
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+);
+
+/// What an actual request's answer adds to `Vary` when it depends on the origin.
+pub(crate) static VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
 /// Adds `name` to the response's `Vary` unless it is already there (names compare
 /// case-insensitively) or `Vary: *` already covers everything.
-pub(crate) fn append_vary(headers: &mut HeaderMap, name: &'static str) {
+pub(crate) fn append_vary(headers: &mut HeaderMap, name: &HeaderValue) {
     let covered = headers.get_all(VARY).any(|value| {
         value
             .as_bytes()
@@ -18,7 +22,7 @@ pub(crate) fn append_vary(headers: &mut HeaderMap, name: &'static str) {
             .any(|entry| entry == b"*" || entry.eq_ignore_ascii_case(name.as_bytes()))
     });
     if !covered {
-        headers.append(VARY, HeaderValue::from_static(name));
+        headers.append(VARY, name.clone());
     }
 }
 
@@ -31,7 +35,7 @@ mod tests {
         for value in existing {
             headers.append(VARY, HeaderValue::from_static(value));
         }
-        append_vary(&mut headers, "Origin");
+        append_vary(&mut headers, &VARY_ORIGIN);
         headers
             .get_all(VARY)
             .map(|v| v.to_str().unwrap().to_owned())
