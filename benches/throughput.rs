@@ -1,14 +1,18 @@
-//! Throughput, side by side in one run: the same handler bare, under `#[cors]`, and under
-//! actix-cors with the same policy (`tests/variants`), served by one single-worker server pinned
-//! to core 0 and loaded by `wrk` pinned to core 1, on loopback.
+//! Throughput, side by side: the same handler bare, under `#[cors]`, and under actix-cors with the
+//! same policy (`tests/variants`), each in an app of its own with one worker, loaded by `wrk` on
+//! loopback.
 //!
-//!     cargo bench --bench throughput            # ROUNDS=7 SECONDS=5 by default
+//!     cargo bench --bench throughput            # ROUNDS=15 SECONDS=2 by default
 //!
-//! Shared machines drift by tens of percent between runs, so absolute figures mean little: each
-//! round runs every variant once, back to back, in an order that rotates from round to round, and
-//! reports each variant against its yardstick *in the same round*. The medians of those paired
-//! ratios are the result. A run with a non-2xx answer or a socket error is refused, not reported.
-//! `BENCH_SVG=path` also writes the medians as an SVG bar chart.
+//! A shared machine's speed moves by several percent from one second to the next, so loads run
+//! one after the other compare different machines (single rounds from 0.81 to 1.12 for the same
+//! pair). Here the two loads of a pair run *at the same time*: two server processes share core 0,
+//! one per load, and two `wrk -t1 -c16` share core 1. Each server's CPU time per request (from
+//! `/proc/<pid>/task/*/schedstat`) is measured over the same seconds, so whatever slows the core
+//! slows both; a pair's throughput ratio is the inverse ratio of those times, which is what the
+//! two would serve per second with a core each. Rounds swap which process serves which load; the
+//! medians over the rounds are the result. A run with a non-2xx answer or a socket error is
+//! refused, not reported. `BENCH_SVG=path` also writes the medians as an SVG bar chart.
 
 #[path = "../tests/variants/mod.rs"]
 mod variants;
@@ -59,14 +63,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// The server side: one worker, a free loopback port, announced on stdout.
+/// The server side: for each variant an app of its own (see `configure_one`), one worker each,
+/// on a free loopback port, announced on stdout.
 fn serve() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async {
-        let server = actix_web::HttpServer::new(|| actix_web::App::new().configure(configure))
+        let mut running = Vec::new();
+        for path in variant_paths() {
+            let server = actix_web::HttpServer::new(move || {
+                actix_web::App::new().configure(|config| configure_one(path, config))
+            })
             .workers(1)
             .bind(("127.0.0.1", 0))?;
-        println!("listening on {}", server.addrs()[0]);
-        server.run().await
+            println!("listening on {path} {}", server.addrs()[0]);
+            running.push(actix_web::rt::spawn(server.run()));
+        }
+        println!("ready");
+        for server in running {
+            server.await.map_err(std::io::Error::other)??;
+        }
+        Ok::<(), std::io::Error>(())
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -75,6 +90,17 @@ fn serve() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The paths of the variants in `LOADS`, each once.
+fn variant_paths() -> Vec<&'static str> {
+    let mut paths = Vec::new();
+    for (_, shape) in LOADS {
+        if !paths.contains(&shape.path) {
+            paths.push(shape.path);
+        }
+    }
+    paths
 }
 
 fn env_number(name: &str, default: u32) -> Result<u32, String> {
@@ -87,8 +113,8 @@ fn env_number(name: &str, default: u32) -> Result<u32, String> {
 }
 
 fn drive() -> Result<(), String> {
-    let rounds = env_number("ROUNDS", 7)?;
-    let seconds = env_number("SECONDS", 5)?;
+    let rounds = env_number("ROUNDS", 15)?;
+    let seconds = env_number("SECONDS", 2)?;
     for tool in ["wrk", "taskset"] {
         Command::new(tool)
             .arg("--version")
@@ -98,91 +124,78 @@ fn drive() -> Result<(), String> {
             .map_err(|_| format!("`{tool}` not found (Debian: apt-get install wrk util-linux)"))?;
     }
 
-    let mut server = Server::start()?;
-    for (name, shape) in LOADS {
-        check_answer(&server.addr, shape).map_err(|e| format!("{name}: {e}"))?;
+    // Two server processes, both on core 0: the two loads of a pair run at the same time, one
+    // against each, so that whatever slows the core down slows both alike.
+    let servers = [Server::start()?, Server::start()?];
+    for server in &servers {
+        for (name, shape) in LOADS {
+            check_answer(server.addr(shape.path)?, shape).map_err(|e| format!("{name}: {e}"))?;
+        }
     }
     let scratch = std::env::temp_dir().join(format!("cors-throughput-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
 
-    println!("warming up ({} loads x 2 s)", LOADS.len());
+    println!("warming up ({} loads x 1 s on each server)", LOADS.len());
     for (_, shape) in LOADS {
-        wrk(&server, shape, 2, &scratch)?;
+        wrk_pair([(&servers[0], shape), (&servers[1], shape)], 1, &scratch)?;
     }
 
-    let mut per_round: Vec<[Load; LOADS.len()]> = Vec::new();
+    // For each pair, per round: (throughput ratio, µs per request of each side).
+    let mut per_pair = vec![Vec::new(); RATIOS.len()];
     for round in 0..rounds as usize {
-        let mut loads = [Load::default(); LOADS.len()];
-        // Rotate the order, so that no variant always runs first (or last) in its round.
-        for k in 0..LOADS.len() {
-            let index = (round + k) % LOADS.len();
-            loads[index] = wrk(&server, LOADS[index].1, seconds, &scratch)?;
+        // Swap the servers' roles every round, so that neither process's place in the core's
+        // run queue favours a variant.
+        let (first, second) = if round % 2 == 0 { (0, 1) } else { (1, 0) };
+        let mut shown = Vec::new();
+        for (runs, (label, numerator, denominator)) in per_pair.iter_mut().zip(RATIOS) {
+            let [top, bottom] = wrk_pair(
+                [
+                    (&servers[first], LOADS[numerator].1),
+                    (&servers[second], LOADS[denominator].1),
+                ],
+                seconds,
+                &scratch,
+            )?;
+            // Throughput is the inverse of the server's CPU time per request.
+            let ratio = bottom.server_cpu_ns / top.server_cpu_ns;
+            runs.push((ratio, top.server_cpu_ns, bottom.server_cpu_ns));
+            shown.push(format!("{label} {ratio:.3}"));
         }
-        let shown: Vec<String> = LOADS
-            .iter()
-            .zip(loads)
-            .map(|((name, _), load)| {
-                format!(
-                    "{name} {:.0}/s {:.2} µs",
-                    load.requests_per_second,
-                    load.server_cpu_ns / 1e3
-                )
-            })
-            .collect();
         println!("round {}: {}", round + 1, shown.join(", "));
-        per_round.push(loads);
     }
-    server.stop();
     let _ = std::fs::remove_dir_all(&scratch);
 
-    let medians = paired_ratios("throughput ratio (requests/s)", &per_round, |load| {
-        load.requests_per_second
-    });
     println!();
-    for (index, (name, _)) in LOADS.iter().enumerate() {
-        let rps: Vec<f64> = per_round
-            .iter()
-            .map(|r| r[index].requests_per_second)
-            .collect();
-        let cpu: Vec<f64> = per_round.iter().map(|r| r[index].server_cpu_ns).collect();
+    println!(
+        "{:44} {:>6} {:>15}   per round",
+        "throughput ratio", "median", "µs per request"
+    );
+    let mut medians = Vec::new();
+    for ((label, _, _), runs) in RATIOS.iter().zip(&per_pair) {
+        let ratios: Vec<f64> = runs.iter().map(|run| run.0).collect();
+        let top: Vec<f64> = runs.iter().map(|run| run.1).collect();
+        let bottom: Vec<f64> = runs.iter().map(|run| run.2).collect();
+        let median_ratio = median(&ratios);
+        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
         println!(
-            "{name:44} {:>8.0} requests/s, {:>6.2} µs server CPU per request (medians)",
-            median(&rps),
-            median(&cpu) / 1e3
+            "{label:44} {median_ratio:>6.3} {:>7.2} / {:<5.2}   {}",
+            median(&top) / 1e3,
+            median(&bottom) / 1e3,
+            shown.join(" ")
         );
+        medians.push((*label, median_ratio));
     }
     println!(
-        "({rounds} rounds x {} loads x {seconds} s; wrk -t1 -c32 on core 1, one actix worker on core 0)",
-        LOADS.len()
+        "(µs per request: the server's CPU time, medians, while sharing its core with the other \
+         load; {rounds} rounds x {} pairs x {seconds} s; each pair: two wrk -t1 -c16 at the same \
+         time on core 1, against two single-worker servers on core 0)",
+        RATIOS.len()
     );
     if let Ok(path) = std::env::var("BENCH_SVG") {
         std::fs::write(&path, chart(&medians)).map_err(|e| format!("{path}: {e}"))?;
         println!("chart written to {path}");
     }
     Ok(())
-}
-
-/// Prints, for each of `RATIOS`, the per-round ratio of `measure` and its median; returns the
-/// medians.
-fn paired_ratios(
-    title: &str,
-    per_round: &[[Load; LOADS.len()]],
-    measure: impl Fn(&Load) -> f64,
-) -> Vec<(&'static str, f64)> {
-    println!();
-    println!("{title:44} {:>8}   per round", "median");
-    let mut medians = Vec::new();
-    for (label, numerator, denominator) in RATIOS {
-        let ratios: Vec<f64> = per_round
-            .iter()
-            .map(|r| measure(&r[numerator]) / measure(&r[denominator]))
-            .collect();
-        let median = median(&ratios);
-        let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
-        println!("{label:44} {median:>8.3}   {}", shown.join(" "));
-        medians.push((label, median));
-    }
-    medians
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -199,7 +212,8 @@ fn median(values: &[f64]) -> f64 {
 /// The benchmark server, a child process pinned to core 0.
 struct Server {
     child: Child,
-    addr: String,
+    /// Each variant's path, and the address of the app that serves it.
+    addrs: Vec<(String, String)>,
 }
 
 impl Server {
@@ -212,16 +226,28 @@ impl Server {
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start the server: {e}"))?;
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped"))
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .ok_or_else(|| format!("the server said {line:?}"))?
-            .to_owned();
-        Ok(Server { child, addr })
+        let mut addrs = Vec::new();
+        for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            if line == "ready" {
+                return Ok(Server { child, addrs });
+            }
+            let (path, addr) = line
+                .strip_prefix("listening on ")
+                .and_then(|rest| rest.split_once(' '))
+                .ok_or_else(|| format!("the server said {line:?}"))?;
+            addrs.push((path.to_owned(), addr.to_owned()));
+        }
+        Err("the server stopped before it was ready".to_owned())
+    }
+
+    /// The address of the app serving `path`.
+    fn addr(&self, path: &str) -> Result<&str, String> {
+        self.addrs
+            .iter()
+            .find(|(served, _)| served == path)
+            .map(|(_, addr)| addr.as_str())
+            .ok_or_else(|| format!("no app serves {path}"))
     }
 
     /// CPU time the server has used so far, all threads, in nanoseconds.
@@ -293,26 +319,51 @@ fn check_answer(addr: &str, shape: Shape) -> Result<(), String> {
 /// One wrk run against one variant.
 #[derive(Clone, Copy, Default)]
 struct Load {
-    requests_per_second: f64,
-    /// Nanoseconds of CPU the server spent per request: all its threads, read from
-    /// `/proc/<pid>/task/*/schedstat`. Time the hypervisor steals is not in it, so it drifts far
-    /// less than requests per second on a shared machine.
+    /// Nanoseconds of CPU the server process spent per request: all its threads, read from
+    /// `/proc/<pid>/task/*/schedstat`.
     server_cpu_ns: f64,
 }
 
-/// Runs wrk on core 1 against one variant, or refuses the run if any answer was not 2xx or any
+/// Runs two wrk loads at the same time, each against its server, both on core 1, and returns
+/// each server's CPU time per request; or refuses the pair if any answer was not 2xx or any
 /// socket failed.
-fn wrk(
-    server: &Server,
+fn wrk_pair(
+    loads: [(&Server, Shape); 2],
+    seconds: u32,
+    scratch: &std::path::Path,
+) -> Result<[Load; 2], String> {
+    let cpu_before = [loads[0].0.cpu_ns()?, loads[1].0.cpu_ns()?];
+    let mut running = Vec::new();
+    for (server, shape) in loads {
+        let command = wrk_command(server.addr(shape.path)?, shape, seconds, scratch)?
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run wrk: {e}"))?;
+        running.push((command, shape));
+    }
+    let mut result = [Load::default(); 2];
+    for (index, (command, shape)) in running.into_iter().enumerate() {
+        let output = command.wait_with_output().map_err(|e| e.to_string())?;
+        let requests = completed_requests(&output, shape)?;
+        let cpu = loads[index].0.cpu_ns()? - cpu_before[index];
+        result[index] = Load {
+            server_cpu_ns: cpu as f64 / requests,
+        };
+    }
+    Ok(result)
+}
+
+/// wrk on core 1, 16 connections, sending `shape`'s request.
+fn wrk_command(
+    addr: &str,
     shape: Shape,
     seconds: u32,
     scratch: &std::path::Path,
-) -> Result<Load, String> {
-    let addr = &server.addr;
-    let cpu_before = server.cpu_ns()?;
+) -> Result<Command, String> {
     let mut command = Command::new("taskset");
     command
-        .args(["-c", "1", "wrk", "-t1", "-c32"])
+        .args(["-c", "1", "wrk", "-t1", "-c16"])
         .arg(format!("-d{seconds}s"));
     for (name, value) in shape.headers() {
         command.arg("-H").arg(format!("{name}: {value}"));
@@ -322,10 +373,12 @@ fn wrk(
         std::fs::write(&script, "wrk.method = \"OPTIONS\"\n").map_err(|e| e.to_string())?;
         command.arg("-s").arg(script);
     }
-    let output = command
-        .arg(format!("http://{addr}{}", shape.path))
-        .output()
-        .map_err(|e| format!("cannot run wrk: {e}"))?;
+    command.arg(format!("http://{addr}{}", shape.path));
+    Ok(command)
+}
+
+/// The number of requests in a wrk report, or why the run is refused.
+fn completed_requests(output: &std::process::Output, shape: Shape) -> Result<f64, String> {
     let report = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
@@ -336,21 +389,11 @@ fn wrk(
     if report.contains("Non-2xx") || report.contains("Socket errors") {
         return Err(format!("{} {}: {report}", shape.method(), shape.path));
     }
-    let cpu = server.cpu_ns()? - cpu_before;
-    let requests_per_second: f64 = report
-        .lines()
-        .find_map(|line| line.strip_prefix("Requests/sec:"))
-        .and_then(|rps| rps.trim().parse().ok())
-        .ok_or_else(|| format!("no Requests/sec in wrk's report: {report}"))?;
-    let requests: f64 = report
+    report
         .lines()
         .find_map(|line| line.split_once(" requests in ").map(|(n, _)| n.trim()))
         .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("no request count in wrk's report: {report}"))?;
-    Ok(Load {
-        requests_per_second,
-        server_cpu_ns: cpu as f64 / requests,
-    })
+        .ok_or_else(|| format!("no request count in wrk's report: {report}"))
 }
 
 /// A horizontal bar chart of the median ratios, with a line at 1.0.
