@@ -9,11 +9,11 @@
 //! `ConnectionInfo` sees it (scheme and `Host`, or `Forwarded`/`X-Forwarded-*` behind a proxy).
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::header::{HeaderName, ORIGIN};
+use actix_web::http::header::{HeaderName, ORIGIN, VARY};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
-use crate::vary::{append_vary, VARY_ORIGIN};
+use crate::vary::VARY_ORIGIN;
 
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
@@ -39,6 +39,6 @@ pub(crate) fn is_same_origin(req: &ServiceRequest) -> bool {
 /// origin gets another answer.
 pub(crate) fn rejected() -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-    append_vary(response.headers_mut(), &VARY_ORIGIN);
+    response.headers_mut().append(VARY, VARY_ORIGIN.clone());
     response
 }

@@ -116,30 +116,32 @@ fn header_allowed(allowed: &AllowedHeaders, name: &[u8]) -> bool {
         }
 }
 
+/// The response is new, so each header is appended: `insert` would also look for old values to
+/// move out and return, and there are none.
 fn allowed(prepared: &Prepared, request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
-    let (policy, values) = (prepared.policy, prepared);
+    let policy = prepared.policy;
     let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
     let headers = response.headers_mut();
-    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-    headers.insert(ACCESS_CONTROL_ALLOW_METHODS, values.allow_methods.clone());
-    if let Some(allow_headers) = &values.allow_headers {
-        headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
+    headers.append(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    headers.append(ACCESS_CONTROL_ALLOW_METHODS, prepared.allow_methods.clone());
+    if let Some(allow_headers) = &prepared.allow_headers {
+        headers.append(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
     }
     if policy.credentials {
-        headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
+        headers.append(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
     }
-    if let Some(max_age) = &values.max_age {
-        headers.insert(ACCESS_CONTROL_MAX_AGE, max_age.clone());
+    if let Some(max_age) = &prepared.max_age {
+        headers.append(ACCESS_CONTROL_MAX_AGE, max_age.clone());
     }
     if policy.private_network && request.contains_key(REQUEST_PRIVATE_NETWORK) {
-        headers.insert(ALLOW_PRIVATE_NETWORK, TRUE.clone());
+        headers.append(ALLOW_PRIVATE_NETWORK, TRUE.clone());
     }
-    headers.insert(VARY, PREFLIGHT_VARY.clone());
+    headers.append(VARY, PREFLIGHT_VARY.clone());
     response
 }
 
 fn refused() -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
-    response.headers_mut().insert(VARY, PREFLIGHT_VARY.clone());
+    response.headers_mut().append(VARY, PREFLIGHT_VARY.clone());
     response
 }
