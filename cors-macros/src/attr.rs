@@ -3,9 +3,12 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::parse::discouraged::Speculative;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
+
+use crate::handler::Handler;
 
 /// The keys `#[cors]` accepts, in the order the documentation lists them.
 const KEYS: [&str; 11] = [
@@ -132,9 +135,60 @@ impl Parse for Entry {
         })?;
         Ok(Entry {
             key,
-            value: input.parse()?,
+            value: parse_value(input)?,
         })
     }
+}
+
+/// A value, with a shortcut for the shapes nearly every policy uses, a literal or a list of
+/// literals: `syn`'s general expression parser is the slowest part of parsing a policy, and it
+/// runs unoptimized in dev builds, once per route. Anything else (including every mistake) goes
+/// to the general parser, so errors and spans are the same either way.
+fn parse_value(input: ParseStream) -> syn::Result<Expr> {
+    let fork = input.fork();
+    let shortcut = if fork.peek(syn::token::Bracket) {
+        literal_list(&fork)
+    } else {
+        literal(&fork)
+    };
+    match shortcut {
+        Ok(value) if fork.is_empty() || fork.peek(Token![,]) => {
+            input.advance_to(&fork);
+            Ok(value)
+        }
+        _ => input.parse(),
+    }
+}
+
+/// `["a", "b"]`, each element a literal standing alone. An error means "not this shape".
+fn literal_list(input: ParseStream) -> syn::Result<Expr> {
+    let content;
+    let bracket_token = syn::bracketed!(content in input);
+    let mut elems = Punctuated::new();
+    while !content.is_empty() {
+        elems.push_value(literal(&content)?);
+        if content.is_empty() {
+            break;
+        }
+        elems.push_punct(content.parse::<Token![,]>()?);
+    }
+    Ok(Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token,
+        elems,
+    }))
+}
+
+/// A literal followed by nothing, or by a comma. An error means "not this shape".
+fn literal(input: ParseStream) -> syn::Result<Expr> {
+    let lit: Lit = input.parse()?;
+    if !(input.is_empty() || input.peek(Token![,])) {
+        return Err(input.error("more than a literal"));
+    }
+    Ok(Expr::Lit(ExprLit {
+        attrs: Vec::new(),
+        lit,
+    }))
 }
 
 impl CorsArgs {
@@ -368,7 +422,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Refuses a second `#[cors]` under the first: the two would stack two middlewares, and the
 /// inner one would refuse what the outer one allows.
-pub fn reject_second_cors(handler: &syn::ItemFn) -> syn::Result<()> {
+pub fn reject_second_cors(handler: &Handler) -> syn::Result<()> {
     let is_cors = |a: &&syn::Attribute| a.path().segments.last().is_some_and(|s| s.ident == "cors");
     match handler.attrs.iter().find(is_cors) {
         Some(second) => Err(syn::Error::new_spanned(

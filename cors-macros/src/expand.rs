@@ -14,13 +14,13 @@
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use syn::ItemFn;
 
+use crate::handler::Handler;
 use crate::route::{self, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
 
 pub fn expand(
-    handler: ItemFn,
+    handler: Handler,
     route: Option<Route>,
     policy: &Policy,
     named: Option<&Ident>,
@@ -30,23 +30,33 @@ pub fn expand(
         Some(route) => route.paths().iter().map(|(path, _)| path.value()).collect(),
         None => Vec::new(),
     };
-    let policy_fn = policy_fn(&name, &paths, policy, named);
-    let mut expanded = match route {
-        Some(route) => expand_routed(handler, &route, policy_fn),
-        None => expand_by_hand(handler, policy_fn),
-    };
+    let policy_static = policy_static_name(&name);
+    let mut expanded = policy_item(&name, &paths, policy, named);
+    expanded.extend(match route {
+        Some(route) => expand_routed(handler, &route),
+        None => expand_by_hand(handler),
+    });
     // Every policy joins the registry `cors_runtime::policies()` reads, with no manual step.
     expanded.extend(quote! {
         ::cors_runtime::__private::inventory::submit! {
-            ::cors_runtime::__private::Registered(#name::__cors_policy)
+            ::cors_runtime::__private::Registered(&#policy_static)
         }
     });
     expanded
 }
 
-/// `fn __cors_policy() -> &'static Policy`: the policy lives in a `static` built from literals,
-/// so nothing is parsed, locked or allocated at run time.
-fn policy_fn(
+/// The name of the `static` that holds the policy of handler `name`. It sits beside the handler,
+/// where actix-web's generated code (the `wrap` expression) and ours both reach it, under a name
+/// no user writes.
+fn policy_static_name(name: &Ident) -> Ident {
+    format_ident!("__CORS_POLICY_{}", name)
+}
+
+/// The policy as a `static` built from literals, so nothing is parsed, locked or allocated at
+/// run time. A `static` and not an associated `const`: a runtime origin source keeps its parsed
+/// list in the policy, which must therefore exist once. A plain item rather than one inside a
+/// function: every function costs the application's build a trip through code generation.
+fn policy_item(
     name: &Ident,
     paths: &[String],
     policy: &Policy,
@@ -119,37 +129,37 @@ fn policy_fn(
         }
         None => quote!(::core::option::Option::None),
     };
+    let policy_static = policy_static_name(name);
     quote! {
         #[doc(hidden)]
-        fn __cors_policy() -> &'static ::cors_runtime::Policy {
-            static POLICY: ::cors_runtime::Policy = ::cors_runtime::Policy {
-                route: #route,
-                named: #named,
-                paths: &[#(#paths),*],
-                origins: #origins,
-                origins_env: #origins_env,
-                origin_fn: #origin_fn,
-                methods: &[#(#methods),*],
-                allow_methods: #allow_methods,
-                headers: #headers,
-                expose_headers: #expose_headers,
-                credentials: #credentials,
-                max_age: #max_age,
-                private_network: #private_network,
-                reject_mismatch: #reject_mismatch,
-            };
-            &POLICY
-        }
+        #[allow(non_upper_case_globals)]
+        static #policy_static: ::cors_runtime::Policy = ::cors_runtime::Policy {
+            route: #route,
+            named: #named,
+            paths: &[#(#paths),*],
+            origins: #origins,
+            origins_env: #origins_env,
+            origin_fn: #origin_fn,
+            methods: &[#(#methods),*],
+            allow_methods: #allow_methods,
+            headers: #headers,
+            expose_headers: #expose_headers,
+            credentials: #credentials,
+            max_age: #max_age,
+            private_network: #private_network,
+            reject_mismatch: #reject_mismatch,
+        };
     }
 }
 
-fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> TokenStream {
+fn expand_routed(mut handler: Handler, route: &Route) -> TokenStream {
     let name = handler.sig.ident.clone();
     let vis = std::mem::replace(&mut handler.vis, syn::Visibility::Inherited);
     let hidden = format_ident!("__cors_route_{}", name);
     handler.sig.ident = hidden.clone();
 
-    let cors_wrap = format!("::cors_runtime::Cors::new({name}::__cors_policy())");
+    let policy_static = policy_static_name(&name);
+    let cors_wrap = format!("::cors_runtime::Cors::new(&{policy_static})");
     let resource_name = name.to_string();
     for registration in &route.registrations {
         let attr = &mut handler.attrs[registration.attr_index];
@@ -163,7 +173,7 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
         .partition(|a| a.path().is_ident("doc"));
     handler.attrs = other_attrs;
 
-    let preflights = preflight_registrations(route);
+    let preflights = preflight_registrations(route, &policy_static);
     quote! {
         #[doc(hidden)]
         #handler
@@ -171,10 +181,6 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
         #(#docs)*
         #[allow(non_camel_case_types)]
         #vis struct #name;
-
-        impl #name {
-            #policy_fn
-        }
 
         impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
@@ -188,22 +194,23 @@ fn expand_routed(mut handler: ItemFn, route: &Route, policy_fn: TokenStream) -> 
 
 /// One preflight service per distinct path, each guarded by the methods served on that path,
 /// so that several handlers on one path answer the preflights for their own methods.
-fn preflight_registrations(route: &Route) -> TokenStream {
+fn preflight_registrations(route: &Route, policy_static: &Ident) -> TokenStream {
     route
         .paths()
         .into_iter()
         .map(|(path, methods)| {
             quote! {
                 ::cors_runtime::__private::register_preflight(
-                    config, #path, &[#(#methods),*], Self::__cors_policy(),
+                    config, #path, &[#(#methods),*], &#policy_static,
                 );
             }
         })
         .collect()
 }
 
-fn expand_by_hand(handler: ItemFn, policy_fn: TokenStream) -> TokenStream {
+fn expand_by_hand(handler: Handler) -> TokenStream {
     let name = &handler.sig.ident;
+    let policy_static = policy_static_name(name);
     let vis = &handler.vis;
     let doc = format!(
         "The CORS policy of [`{name}`]: register the handler with \
@@ -220,10 +227,8 @@ fn expand_by_hand(handler: ItemFn, policy_fn: TokenStream) -> TokenStream {
             /// The CORS middleware for this handler's policy. Wrap the resource that serves the
             /// handler with it: it answers preflights and decorates every response.
             #vis fn cors() -> ::cors_runtime::Cors {
-                ::cors_runtime::Cors::new(Self::__cors_policy())
+                ::cors_runtime::Cors::new(&#policy_static)
             }
-
-            #policy_fn
         }
 
         #[diagnostic::do_not_recommend]

@@ -11,6 +11,7 @@
 
 mod attr;
 mod expand;
+mod handler;
 mod named;
 mod route;
 mod valid;
@@ -53,7 +54,7 @@ fn expand_or_error(
         return Ok(named::apply(path, &args.entries, item.into()));
     }
     let (args, named) = args.merge_named();
-    let handler: syn::ItemFn = syn::parse(item)?;
+    let handler: handler::Handler = syn::parse(item)?;
     attr::reject_second_cors(&handler)?;
     let route = match route::find(&handler) {
         route::Routing::Routed(route) => Some(*route),

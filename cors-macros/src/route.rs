@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, ExprLit, ItemFn, Lit, LitStr, Meta, MetaNameValue, Token};
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Token};
+
+use crate::handler::Handler;
 
 /// actix-web's single-method routing macros, with the method each one serves.
 const METHOD_MACROS: [(&str, &str); 10] = [
@@ -93,7 +95,7 @@ pub enum Routing {
 }
 
 /// Finds the routing attribute under `#[cors]`.
-pub fn find(handler: &ItemFn) -> Routing {
+pub fn find(handler: &Handler) -> Routing {
     let attrs = &handler.attrs;
     let Some(first) = attrs.iter().position(|a| routing_macro(a).is_some()) else {
         return Routing::ByHand;

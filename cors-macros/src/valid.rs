@@ -6,9 +6,10 @@ use cors_rules::{
     is_forbidden_method, is_forbidden_request_header, is_forbidden_response_header, is_token,
     OriginList, NORMALIZED_METHODS, WILDCARD,
 };
-use syn::{ItemFn, LitBool, LitStr};
+use syn::{LitBool, LitStr};
 
 use crate::attr::{attribute_span, CorsArgs, StrList};
+use crate::handler::Handler;
 use crate::route::Route;
 
 /// The longest `max_age` any browser honours (Firefox); Chromium caps at 7200, Safari at 600.
@@ -19,7 +20,7 @@ pub enum Target<'a> {
     /// A handler under an actix-web routing attribute: `methods` default to the route's.
     Route(&'a Route),
     /// A handler registered by hand: `methods` must be listed.
-    ByHand(&'a ItemFn),
+    ByHand(&'a Handler),
     /// A named policy (`cors_runtime::policy!`): `methods` are checked again on each route.
     Named,
 }

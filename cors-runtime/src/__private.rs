@@ -5,6 +5,7 @@ pub use cors_rules::OriginPattern;
 pub use inventory;
 
 pub use crate::preflight_route::register_preflight;
+pub use crate::shared_generics::register_wrapped_resource;
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
 /// routing macro, the generated check names actix-web's struct instead, which does not implement
@@ -23,6 +24,6 @@ pub trait CorsAboveRoutingMacro {
 
 /// One annotated handler's policy, submitted by generated code to the registry that
 /// [`policies`](crate::policies) reads.
-pub struct Registered(pub fn() -> &'static crate::Policy);
+pub struct Registered(pub &'static crate::Policy);
 
 inventory::collect!(Registered);

@@ -179,6 +179,7 @@ mod prepared;
 mod refusal;
 mod registry;
 mod runtime_origins;
+mod shared_generics;
 mod vary;
 
 #[doc(hidden)]

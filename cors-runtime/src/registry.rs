@@ -31,7 +31,7 @@ use crate::policy::Policy;
 pub fn policies() -> Vec<&'static Policy> {
     let mut policies: Vec<&'static Policy> = inventory::iter::<Registered>
         .into_iter()
-        .map(|registered| (registered.0)())
+        .map(|registered| registered.0)
         .collect();
     policies.sort_by_key(|policy| (policy.route, policy.paths));
     policies
