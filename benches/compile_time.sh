@@ -99,13 +99,14 @@ if [ -n "${INSTRUCTIONS:-}" ]; then
     exit 0
 fi
 
-# A clean build of crate $1 alone; writes "cpu_seconds wall_seconds" to $2.
+# A clean build of crate $1 alone, on CPU $3 and with one job; writes "cpu_seconds wall_seconds"
+# to $2.
 build() {
     export CARGO_TARGET_DIR=$work/target-$1
     cargo clean -q --profile "$profile" -p "$1" --manifest-path "$work/$1/Cargo.toml"
     local start end
     start=$(date +%s.%N)
-    cargo build -q --profile "$profile" --manifest-path "$work/$1/Cargo.toml"
+    taskset -c "$3" cargo build -q -j1 --profile "$profile" --manifest-path "$work/$1/Cargo.toml"
     end=$(date +%s.%N)
     # `times`, second line: user and system time of this shell's children, as "1m2.345s". Not
     # in a pipeline, which would run it in a fresh subshell without children.
@@ -120,8 +121,9 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 
 
 ratios=() bare_cpu=() cors_cpu=() bare_wall=() cors_wall=()
 for ((run = 1; run <= runs; run++)); do
-    (build routes_bare "$work/bare.time") &
-    (build routes_cors "$work/cors.time") &
+    # Each build on a CPU of its own, swapped every run.
+    (build routes_bare "$work/bare.time" $((run % 2))) &
+    (build routes_cors "$work/cors.time" $(((run + 1) % 2))) &
     wait
     read -r bc bw <"$work/bare.time"
     read -r cc cw <"$work/cors.time"

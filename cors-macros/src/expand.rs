@@ -5,8 +5,10 @@
 //! - the handler is renamed `__cors_route_list`, and its routing attribute gains
 //!   `name = "list"` (so `url_for("list", ..)` still works) and, last, the CORS middleware as
 //!   `wrap`, which makes it the outermost middleware of the resource;
-//! - a unit struct `list` (with the handler's docs) registers one preflight service per path and
-//!   then the handler, so `App::new().service(list)` is all a user writes.
+//! - a unit struct `list` (with the handler's docs) registers the handler and then one preflight
+//!   service per path, so `App::new().service(list)` is all a user writes;
+//! - the policy is the `static __CORS_POLICY_list`, which both of them use and which joins the
+//!   registry behind `cors_runtime::policies()`.
 //!
 //! Without a routing attribute (registered by hand), the handler stays as it is and a braced
 //! struct of the same name (types and values live in different namespaces) offers
@@ -53,9 +55,10 @@ fn policy_static_name(name: &Ident) -> Ident {
 }
 
 /// The policy as a `static` built from literals, so nothing is parsed, locked or allocated at
-/// run time. A `static` and not an associated `const`: a runtime origin source keeps its parsed
-/// list in the policy, which must therefore exist once. A plain item rather than one inside a
-/// function: every function costs the application's build a trip through code generation.
+/// run time. A plain item rather than one inside a function: every function costs the
+/// application's build a trip through code generation. Absent strings are empty rather than
+/// `None` (see `cors_runtime::Policy` for why), and the run-time origin sources, when there are
+/// any, get a `static` of their own: the environment's origins are read once, into it.
 fn policy_item(
     name: &Ident,
     paths: &[String],
@@ -63,13 +66,7 @@ fn policy_item(
     named: Option<&Ident>,
 ) -> TokenStream {
     let route = name.to_string();
-    let named = match named {
-        Some(named) => {
-            let named = named.to_string();
-            quote!(::core::option::Option::Some(#named))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let named = named.map(Ident::to_string).unwrap_or_default();
     let origins = match &policy.origins {
         Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
         Origins::List { exact, patterns } => {
@@ -100,37 +97,22 @@ fn policy_item(
         }
     };
     let expose_headers = match &policy.expose_headers {
-        ExposeHeaders::None => quote!(::core::option::Option::None),
-        ExposeHeaders::List(names) => {
-            let joined = names.join(", ");
-            quote!(::core::option::Option::Some(#joined))
-        }
-        ExposeHeaders::Any => quote!(::core::option::Option::Some("*")),
+        ExposeHeaders::None => String::new(),
+        ExposeHeaders::List(names) => names.join(", "),
+        ExposeHeaders::Any => "*".to_owned(),
     };
-    let max_age = match policy.max_age {
-        Some(seconds) => {
-            let seconds = seconds.to_string();
-            quote!(::core::option::Option::Some(#seconds))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let max_age = policy
+        .max_age
+        .map(|seconds| seconds.to_string())
+        .unwrap_or_default();
     let credentials = policy.credentials;
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
-    let origins_env = match &policy.origins_env {
-        Some(var) => quote!(::core::option::Option::Some(::cors_runtime::EnvOrigins::new(#var))),
-        None => quote!(::core::option::Option::None),
-    };
-    // The user's path keeps its span, so a predicate of the wrong type is reported on it.
-    let origin_fn = match &policy.origin_fn {
-        Some(path) => {
-            let name = quote!(#path).to_string().replace(' ', "");
-            quote!(::core::option::Option::Some(::cors_runtime::OriginFn { name: #name, check: #path }))
-        }
-        None => quote!(::core::option::Option::None),
-    };
     let policy_static = policy_static_name(name);
+    let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy);
     quote! {
+        #runtime_origins_item
+
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #policy_static: ::cors_runtime::Policy = ::cors_runtime::Policy {
@@ -138,8 +120,7 @@ fn policy_item(
             named: #named,
             paths: &[#(#paths),*],
             origins: #origins,
-            origins_env: #origins_env,
-            origin_fn: #origin_fn,
+            runtime_origins: #runtime_origins,
             methods: &[#(#methods),*],
             allow_methods: #allow_methods,
             headers: #headers,
@@ -150,6 +131,38 @@ fn policy_item(
             reject_mismatch: #reject_mismatch,
         };
     }
+}
+
+/// The policy's `runtime_origins` field, and the `static` it points to when the policy has a
+/// run-time origin source (`origins_env`, `origin_fn`); without one, the runtime's shared empty
+/// one.
+fn runtime_origins(name: &Ident, policy: &Policy) -> (TokenStream, TokenStream) {
+    if policy.origins_env.is_none() && policy.origin_fn.is_none() {
+        return (
+            quote!(&::cors_runtime::__private::NO_RUNTIME_ORIGINS),
+            TokenStream::new(),
+        );
+    }
+    let env = match &policy.origins_env {
+        Some(var) => quote!(::core::option::Option::Some(::cors_runtime::EnvOrigins::new(#var))),
+        None => quote!(::core::option::Option::None),
+    };
+    // The user's path keeps its span, so a predicate of the wrong type is reported on it.
+    let check = match &policy.origin_fn {
+        Some(path) => {
+            let name = quote!(#path).to_string().replace(' ', "");
+            quote!(::core::option::Option::Some(::cors_runtime::OriginFn { name: #name, check: #path }))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let item_name = format_ident!("__CORS_RUNTIME_ORIGINS_{}", name);
+    let item = quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals)]
+        static #item_name: ::cors_runtime::__private::RuntimeOrigins =
+            ::cors_runtime::__private::RuntimeOrigins { env: #env, check: #check };
+    };
+    (quote!(&#item_name), item)
 }
 
 fn expand_routed(mut handler: Handler, route: &Route) -> TokenStream {

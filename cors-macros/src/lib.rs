@@ -2,10 +2,11 @@
 //! re-exports and documents them; the generated code calls into that crate.
 //!
 //! The pipeline reads top to bottom: `attr.rs` parses the arguments keeping every literal's
-//! span, `route.rs` finds the actix-web routing attribute under `#[cors]`, `valid.rs` applies
-//! every rule of the CORS protocol and produces a checked `valid::Policy`, and `expand.rs` writes
-//! the code. `named.rs` adds one detour for `policy = NAME`: the named policy's keys are fetched
-//! from its macro and merged in before the checks.
+//! span, `handler.rs` parses the handler as far as `#[cors]` needs (not its body), `route.rs`
+//! finds the actix-web routing attribute under `#[cors]`, `valid.rs` applies every rule of the
+//! CORS protocol and produces a checked `valid::Policy`, and `expand.rs` writes the code.
+//! `named.rs` adds one detour for `policy = NAME`: the named policy's keys are fetched from its
+//! macro and merged in before the checks.
 
 #![warn(missing_docs)]
 

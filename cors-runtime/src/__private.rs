@@ -5,6 +5,7 @@ pub use cors_rules::OriginPattern;
 pub use inventory;
 
 pub use crate::preflight_route::register_preflight;
+pub use crate::runtime_origins::RuntimeOrigins;
 pub use crate::shared_generics::register_wrapped_resource;
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
@@ -27,3 +28,9 @@ pub trait CorsAboveRoutingMacro {
 pub struct Registered(pub &'static crate::Policy);
 
 inventory::collect!(Registered);
+
+/// The run-time origin sources of every policy that has none.
+pub static NO_RUNTIME_ORIGINS: RuntimeOrigins = RuntimeOrigins {
+    env: None,
+    check: None,
+};

@@ -61,11 +61,8 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
         return OriginVerdict::Exact(index);
     }
     let matched = patterns.iter().any(|pattern| pattern.matches(bytes))
-        || policy
-            .origins_env
-            .as_ref()
-            .is_some_and(|env| env.matches(bytes))
-        || policy.origin_fn.as_ref().is_some_and(|f| f.allows(bytes));
+        || policy.origins_env().is_some_and(|env| env.matches(bytes))
+        || policy.origin_fn().is_some_and(|f| f.allows(bytes));
     if matched {
         return OriginVerdict::Reflected(value.clone());
     }

@@ -3,32 +3,35 @@
 
 use cors_rules::OriginPattern;
 
-use crate::runtime_origins::{EnvOrigins, OriginFn};
+use crate::runtime_origins::{EnvOrigins, OriginFn, RuntimeOrigins};
 
 /// The CORS policy of one annotated handler.
 ///
 /// The `#[cors]` macro builds one as a `static` from literals it has validated at compile time;
 /// its fields are public only for that generated code. Read it through the accessor methods, for
 /// example to assert rules over every route of an application.
+///
+/// The fields are shaped for the compiler as much as for the reader: an application has one such
+/// `static` per route, and every generic enum value in it (`Option::Some(..)`, `None`) costs the
+/// application's build a round of type inference. So the optional strings are empty when absent,
+/// and the rarely used run-time origin sources sit behind one reference, shared by every policy
+/// that has none.
 #[derive(Debug)]
 pub struct Policy {
     #[doc(hidden)]
     pub route: &'static str,
-    /// The named policy (`policy = NAME`) this route's policy builds on.
+    /// The named policy (`policy = NAME`) this route's policy builds on; empty if none.
     #[doc(hidden)]
-    pub named: Option<&'static str>,
+    pub named: &'static str,
     /// The paths of the routing attribute, as written (without any scope prefix); empty for a
     /// handler registered by hand.
     #[doc(hidden)]
     pub paths: &'static [&'static str],
     #[doc(hidden)]
     pub origins: AllowedOrigins,
-    /// `origins_env = "VAR"`: more origins, read from the environment when the app is built.
+    /// `origins_env` and `origin_fn`, the sources of origins known only at run time.
     #[doc(hidden)]
-    pub origins_env: Option<EnvOrigins>,
-    /// `origin_fn = path`: decides origins that no list names.
-    #[doc(hidden)]
-    pub origin_fn: Option<OriginFn>,
+    pub runtime_origins: &'static RuntimeOrigins,
     #[doc(hidden)]
     pub methods: &'static [&'static str],
     /// `methods` joined with `, `, the value of `Access-Control-Allow-Methods`.
@@ -36,14 +39,14 @@ pub struct Policy {
     pub allow_methods: &'static str,
     #[doc(hidden)]
     pub headers: AllowedHeaders,
-    /// The value of `Access-Control-Expose-Headers`, if any.
+    /// The value of `Access-Control-Expose-Headers`; empty if none.
     #[doc(hidden)]
-    pub expose_headers: Option<&'static str>,
+    pub expose_headers: &'static str,
     #[doc(hidden)]
     pub credentials: bool,
-    /// The value of `Access-Control-Max-Age`, if any, already in decimal.
+    /// The value of `Access-Control-Max-Age`, already in decimal; empty if none.
     #[doc(hidden)]
-    pub max_age: Option<&'static str>,
+    pub max_age: &'static str,
     #[doc(hidden)]
     pub private_network: bool,
     #[doc(hidden)]
@@ -92,7 +95,7 @@ impl Policy {
     /// The named policy this route builds on (`#[cors(policy = NAME, ..)]`), if any. The other
     /// accessors give the effective policy, with the route's own keys merged in.
     pub fn named_policy(&self) -> Option<&'static str> {
-        self.named
+        non_empty(self.named)
     }
 
     /// The paths of the handler's routing attribute, as written (a scope's prefix is not
@@ -108,12 +111,12 @@ impl Policy {
 
     /// The `origins_env` source, if any: its variable and, once read, its entries.
     pub fn origins_env(&self) -> Option<&EnvOrigins> {
-        self.origins_env.as_ref()
+        self.runtime_origins.env.as_ref()
     }
 
     /// The `origin_fn` predicate, if any.
     pub fn origin_fn(&self) -> Option<&OriginFn> {
-        self.origin_fn.as_ref()
+        self.runtime_origins.check.as_ref()
     }
 
     /// Reads `origins_env` the first time the policy is put to use; panics, naming the
@@ -121,7 +124,7 @@ impl Policy {
     /// route without static `origins`. Called when a `Cors` middleware is built, that is while
     /// the app is built, so a bad configuration stops the server before it serves a request.
     pub(crate) fn prepare(&self) {
-        if let Some(env) = &self.origins_env {
+        if let Some(env) = self.origins_env() {
             let has_static = match &self.origins {
                 AllowedOrigins::Any => true,
                 AllowedOrigins::List { exact, patterns } => {
@@ -143,13 +146,16 @@ impl Policy {
             AllowedOrigins::List { exact, patterns } => (exact, patterns),
         };
         let exact = exact.iter().map(|origin| (*origin).to_owned());
-        let env = self.origins_env.iter().flat_map(|env| match env.origins() {
-            Some(origins) => origins.into_iter().map(str::to_owned).collect(),
-            None => vec![format!("${} (not read yet)", env.var())],
-        });
+        let env = self
+            .origins_env()
+            .into_iter()
+            .flat_map(|env| match env.origins() {
+                Some(origins) => origins.into_iter().map(str::to_owned).collect(),
+                None => vec![format!("${} (not read yet)", env.var())],
+            });
         let function = self
-            .origin_fn
-            .iter()
+            .origin_fn()
+            .into_iter()
             .map(|f| format!("origin_fn {}", f.name));
         exact
             .chain(patterns.iter().map(ToString::to_string))
@@ -169,7 +175,7 @@ impl Policy {
 
     /// The response headers a page may read beyond the safelisted ones (`*` for all).
     pub fn expose_headers(&self) -> Option<&'static str> {
-        self.expose_headers
+        non_empty(self.expose_headers)
     }
 
     /// Whether pages may send cookies and `Authorization` and read the answer.
@@ -179,7 +185,7 @@ impl Policy {
 
     /// How long, in seconds, a browser may cache a preflight answer.
     pub fn max_age(&self) -> Option<u32> {
-        self.max_age.and_then(|seconds| seconds.parse().ok())
+        non_empty(self.max_age).and_then(|seconds| seconds.parse().ok())
     }
 
     /// Whether preflights asking for private network access are granted.
@@ -201,6 +207,11 @@ impl Policy {
     }
 }
 
+/// The optional strings of a policy are empty when absent (see [`Policy`]).
+pub(crate) fn non_empty(value: &'static str) -> Option<&'static str> {
+    (!value.is_empty()).then_some(value)
+}
+
 /// One line for an audit listing: handler, methods, paths, and every key that is set.
 ///
 /// `create_item POST /items: origins https://app.example.com; headers Content-Type; credentials;
@@ -211,7 +222,7 @@ impl std::fmt::Display for Policy {
         if !self.paths.is_empty() {
             write!(f, " {}", self.paths.join(" "))?;
         }
-        if let Some(named) = self.named {
+        if let Some(named) = self.named_policy() {
             write!(f, " (policy {named})")?;
         }
         write!(
@@ -232,13 +243,13 @@ impl std::fmt::Display for Policy {
                 }
             )?,
         }
-        if let Some(expose) = self.expose_headers {
+        if let Some(expose) = self.expose_headers() {
             write!(f, "; expose {expose}")?;
         }
         if self.credentials {
             f.write_str("; credentials")?;
         }
-        if let Some(max_age) = self.max_age {
+        if let Some(max_age) = non_empty(self.max_age) {
             write!(f, "; max_age {max_age}")?;
         }
         if self.private_network {

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use actix_web::http::header::HeaderValue;
 
-use crate::policy::{AllowedHeaders, AllowedOrigins, Policy};
+use crate::policy::{non_empty, AllowedHeaders, AllowedOrigins, Policy};
 
 /// `true`, the one value of `Access-Control-Allow-Credentials` and
 /// `Access-Control-Allow-Private-Network`.
@@ -54,8 +54,8 @@ impl Prepared {
                 } => Some("*"),
             }
             .map(HeaderValue::from_static),
-            expose_headers: policy.expose_headers.map(HeaderValue::from_static),
-            max_age: policy.max_age.map(HeaderValue::from_static),
+            expose_headers: policy.expose_headers().map(HeaderValue::from_static),
+            max_age: non_empty(policy.max_age).map(HeaderValue::from_static),
         })
     }
 }

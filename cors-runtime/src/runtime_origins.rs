@@ -128,6 +128,18 @@ fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<Ori
     Ok(list)
 }
 
+/// A policy's sources of origins known only at run time, `origins_env` and `origin_fn`. Most
+/// policies have neither and share one empty `static`; generated code gives a policy that has
+/// one a `static` of its own, since the environment's origins are read once, into it.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RuntimeOrigins {
+    /// `origins_env = "VAR"`: more origins, read from the environment when the app is built.
+    pub env: Option<EnvOrigins>,
+    /// `origin_fn = path`: decides origins that no list names.
+    pub check: Option<OriginFn>,
+}
+
 /// `origin_fn = path::to::predicate`: decides origins the static list does not name. It only
 /// ever sees a single, well-formed serialized origin.
 #[derive(Debug, Clone, Copy)]

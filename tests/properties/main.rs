@@ -51,17 +51,16 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
     };
     Box::leak(Box::new(Policy {
         route: "generated",
-        named: None,
+        named: "",
         paths: &[],
-        origins_env: None,
-        origin_fn: None,
+        runtime_origins: &cors_runtime::__private::NO_RUNTIME_ORIGINS,
         origins,
         methods: Vec::leak(policy.methods.iter().cloned().map(leak).collect()),
         allow_methods: leak(policy.methods.join(", ")),
         headers,
-        expose_headers: Some("X-Request-Id"),
+        expose_headers: "X-Request-Id",
         credentials: policy.credentials,
-        max_age: Some("600"),
+        max_age: "600",
         private_network: policy.private_network,
         reject_mismatch: false,
     }))
