@@ -3,20 +3,22 @@
 # a #[cors] policy on every route and one without, and times clean builds of each (dependencies
 # already built), RUNS times. Prints each run's ratio and the median.
 #
-#     bash benches/compile_time.sh            # ROUTES=200 RUNS=7 PROFILE=dev by default
+#     bash benches/compile_time.sh            # ROUTES=200 RUNS=21 PROFILE=dev by default
 #     INSTRUCTIONS=1 bash benches/compile_time.sh   # rustc's instructions instead (valgrind, ~8 min)
 #
-# The two builds of a run go *at the same time*, each in a target directory of its own, and each
-# is measured by the CPU time it used (user + system, all of rustc's threads): a shared machine's
-# speed moves by several percent from one build to the next, and builds run one after the other
-# gave single-run ratios from 1.13 to 1.35 for the same code. Running together, whatever slows
-# the machine slows both. Wall-clock seconds are printed too, but two builds sharing two cores
-# take longer than one alone.
+# The two builds of a run go *at the same time*, each in a target directory of its own, each
+# with one job (`-j1`) on a CPU of its own (`taskset`; the CPUs swap every run), and each is
+# measured by the CPU time it used (user + system): a shared machine's speed moves by several
+# percent from one build to the next, and builds run one after the other gave single-run ratios
+# from 1.13 to 1.35 for the same code. Running together, whatever slows the machine slows both;
+# with a CPU each, neither build's threads compete with the other's. Single runs still spread
+# over about 0.15 around the median on a 2-vCPU cloud VM, hence many runs. Instruction counts are
+# exact and repeat to a fraction of a percent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 routes=${ROUTES:-200}
-runs=${RUNS:-7}
+runs=${RUNS:-21}
 profile=${PROFILE:-dev}
 work=$root/target/compile-time
 mkdir -p "$work"
@@ -119,11 +121,12 @@ build() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { print a / b }'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+cpus=$(nproc)
 ratios=() bare_cpu=() cors_cpu=() bare_wall=() cors_wall=()
 for ((run = 1; run <= runs; run++)); do
     # Each build on a CPU of its own, swapped every run.
-    (build routes_bare "$work/bare.time" $((run % 2))) &
-    (build routes_cors "$work/cors.time" $(((run + 1) % 2))) &
+    (build routes_bare "$work/bare.time" $((run % cpus))) &
+    (build routes_cors "$work/cors.time" $(((run + 1) % cpus))) &
     wait
     read -r bc bw <"$work/bare.time"
     read -r cc cw <"$work/cors.time"
