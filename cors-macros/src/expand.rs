@@ -33,10 +33,10 @@ pub fn expand(
         None => Vec::new(),
     };
     let policy_static = policy_static_name(&name);
-    let mut expanded = policy_item(&name, &paths, policy, named);
+    let mut expanded = policy_item(&name, &policy_static, &paths, policy, named);
     expanded.extend(match route {
-        Some(route) => expand_routed(handler, &route),
-        None => expand_by_hand(handler),
+        Some(route) => expand_routed(handler, &route, &policy_static),
+        None => expand_by_hand(handler, &policy_static),
     });
     // Every policy joins the registry `cors_runtime::policies()` reads, with no manual step.
     expanded.extend(quote! {
@@ -61,6 +61,7 @@ fn policy_static_name(name: &Ident) -> Ident {
 /// any, get a `static` of their own: the environment's origins are read once, into it.
 fn policy_item(
     name: &Ident,
+    policy_static: &Ident,
     paths: &[String],
     policy: &Policy,
     named: Option<&Ident>,
@@ -108,7 +109,6 @@ fn policy_item(
     let credentials = policy.credentials;
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
-    let policy_static = policy_static_name(name);
     let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy);
     quote! {
         #runtime_origins_item
@@ -165,13 +165,12 @@ fn runtime_origins(name: &Ident, policy: &Policy) -> (TokenStream, TokenStream) 
     (quote!(&#item_name), item)
 }
 
-fn expand_routed(mut handler: Handler, route: &Route) -> TokenStream {
+fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> TokenStream {
     let name = handler.sig.ident.clone();
     let vis = std::mem::replace(&mut handler.vis, syn::Visibility::Inherited);
     let hidden = format_ident!("__cors_route_{}", name);
     handler.sig.ident = hidden.clone();
 
-    let policy_static = policy_static_name(&name);
     let cors_wrap = format!("::cors_runtime::Cors::new(&{policy_static})");
     let resource_name = name.to_string();
     for registration in &route.registrations {
@@ -186,7 +185,7 @@ fn expand_routed(mut handler: Handler, route: &Route) -> TokenStream {
         .partition(|a| a.path().is_ident("doc"));
     handler.attrs = other_attrs;
 
-    let preflights = preflight_registrations(route, &policy_static);
+    let preflights = preflight_registrations(route, policy_static);
     quote! {
         #[doc(hidden)]
         #handler
@@ -221,9 +220,8 @@ fn preflight_registrations(route: &Route, policy_static: &Ident) -> TokenStream 
         .collect()
 }
 
-fn expand_by_hand(handler: Handler) -> TokenStream {
+fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
     let name = &handler.sig.ident;
-    let policy_static = policy_static_name(name);
     let vis = &handler.vis;
     let doc = format!(
         "The CORS policy of [`{name}`]: register the handler with \

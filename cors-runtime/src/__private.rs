@@ -6,6 +6,8 @@ pub use inventory;
 
 pub use crate::preflight_route::register_preflight;
 pub use crate::runtime_origins::RuntimeOrigins;
+// Not called by generated code: exported so that this crate compiles it, and with it the
+// middleware's generic code that applications' debug builds then reuse (see `shared_generics`).
 pub use crate::shared_generics::register_wrapped_resource;
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
