@@ -8,7 +8,7 @@
 //! - a unit struct `list` (with the handler's docs) registers the handler and then one preflight
 //!   service per path, so `App::new().service(list)` is all a user writes;
 //! - the policy is the `static __CORS_POLICY_list`, which both of them use and which joins the
-//!   registry behind `cors_runtime::policies()`.
+//!   registry behind `cors_runtime::policies()` (see `registration`).
 //!
 //! Without a routing attribute (registered by hand), the handler stays as it is and a braced
 //! struct of the same name (types and values live in different namespaces) offers
@@ -38,13 +38,35 @@ pub fn expand(
         Some(route) => expand_routed(handler, &route, &policy_static),
         None => expand_by_hand(handler, &policy_static),
     });
-    // Every policy joins the registry `cors_runtime::policies()` reads, with no manual step.
-    expanded.extend(quote! {
+    expanded
+}
+
+/// The link section of the registry, as the runtime spells it. It carries the major and minor
+/// version that this crate shares with `cors-runtime`: incompatible versions in one program must
+/// not read each other's policies.
+const REGISTRY_SECTION: &str = "cors_runtime_0_1_policies";
+
+/// Every policy joins the registry `cors_runtime::policies()` reads, with no manual step, in the
+/// way the target supports (see `cors-runtime/src/registry.rs`): on Linux and Android the policy
+/// `static` itself goes into the link section the runtime reads as an array, which costs the
+/// application's build nothing per route; elsewhere `inventory` submits it from a constructor.
+/// The `cfg` is decided when the application compiles, for its target: this macro runs on the
+/// host.
+fn registration(policy_static: &Ident) -> (TokenStream, TokenStream) {
+    let in_section = quote! {
+        #[cfg_attr(
+            any(target_os = "linux", target_os = "android"),
+            used,
+            unsafe(link_section = #REGISTRY_SECTION)
+        )]
+    };
+    let submitted = quote! {
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         ::cors_runtime::__private::inventory::submit! {
             ::cors_runtime::__private::Registered(&#policy_static)
         }
-    });
-    expanded
+    };
+    (in_section, submitted)
 }
 
 /// The name of the `static` that holds the policy of handler `name`. It sits beside the handler,
@@ -110,11 +132,13 @@ fn policy_item(
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
     let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy);
+    let (in_section, submitted) = registration(policy_static);
     quote! {
         #runtime_origins_item
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
+        #in_section
         static #policy_static: ::cors_runtime::Policy = ::cors_runtime::Policy {
             route: #route,
             named: #named,
@@ -130,6 +154,8 @@ fn policy_item(
             private_network: #private_network,
             reject_mismatch: #reject_mismatch,
         };
+
+        #submitted
     }
 }
 
@@ -250,5 +276,22 @@ fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
         // struct, which does not implement the trait: the compiler then prints the trait's
         // `on_unimplemented` message telling the user to move `#[cors]` up.
         const _: () = <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_registry_section_carries_the_crates_major_and_minor_version() {
+        let expected = format!(
+            "cors_runtime_{}_{}_policies",
+            env!("CARGO_PKG_VERSION_MAJOR"),
+            env!("CARGO_PKG_VERSION_MINOR")
+        );
+        assert_eq!(
+            super::REGISTRY_SECTION,
+            expected,
+            "rename the section here and in cors-runtime/src/registry.rs"
+        );
     }
 }

@@ -2,9 +2,12 @@
 
 pub use actix_web;
 pub use cors_rules::OriginPattern;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
 pub use crate::preflight_route::register_preflight;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub use crate::registry::constructors::Registered;
 pub use crate::runtime_origins::RuntimeOrigins;
 // Not called by generated code: exported so that this crate compiles it, and with it the
 // middleware's generic code that applications' debug builds then reuse (see `shared_generics`).
@@ -24,12 +27,6 @@ pub trait CorsAboveRoutingMacro {
     /// Evaluated by the generated check.
     const CHECKED: () = ();
 }
-
-/// One annotated handler's policy, submitted by generated code to the registry that
-/// [`policies`](crate::policies) reads.
-pub struct Registered(pub &'static crate::Policy);
-
-inventory::collect!(Registered);
 
 /// The run-time origin sources of every policy that has none.
 pub static NO_RUNTIME_ORIGINS: RuntimeOrigins = RuntimeOrigins {
