@@ -43,7 +43,7 @@ fn every_annotated_handler_is_listed_with_its_effective_policy() {
          https://*.preview.example.com; headers Content-Type; credentials; max_age 600"
     );
     assert_eq!(order_policy.paths(), ["/orders"]);
-    assert_eq!(order_policy.methods(), ["POST"]);
+    assert_eq!(order_policy.methods().collect::<Vec<_>>(), ["POST"]);
     assert_eq!(
         order_policy.origin_list().collect::<Vec<_>>(),
         ["https://app.example.com", "https://*.preview.example.com"]
@@ -54,14 +54,30 @@ fn every_annotated_handler_is_listed_with_its_effective_policy() {
         order_policy.headers(),
         AllowedHeaders::List { .. }
     ));
+    assert_eq!(
+        order_policy.headers().names().collect::<Vec<_>>(),
+        ["Content-Type"]
+    );
+    let origins = order_policy.origins();
+    assert_eq!(
+        origins.exact().collect::<Vec<_>>(),
+        ["https://app.example.com"]
+    );
+    let patterns: Vec<_> = origins.patterns().collect();
+    assert_eq!(
+        (patterns[0].prefix, patterns[0].suffix, patterns.len()),
+        ("https://", ".preview.example.com", 1)
+    );
 
     let health = policy("status");
     assert_eq!(health.paths(), ["/status", "/health"]);
     assert_eq!(health.origin_list().collect::<Vec<_>>(), ["*"]);
+    assert_eq!(health.origins().exact().count(), 0);
+    assert_eq!(health.headers().names().count(), 0);
 
     let manual = policy("by_hand");
     assert!(manual.paths().is_empty());
-    assert_eq!(manual.methods(), ["GET"]);
+    assert_eq!(manual.methods().collect::<Vec<_>>(), ["GET"]);
 }
 
 /// A team's rule, enforced over every route: credentials only go to `https://` origins, or to

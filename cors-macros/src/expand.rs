@@ -90,30 +90,30 @@ fn policy_item(
 ) -> TokenStream {
     let route = name.to_string();
     let named = named.map(Ident::to_string).unwrap_or_default();
+    // Lists are joined into one string each, with separators their entries cannot contain
+    // (checked origins hold no space, header names and methods no comma): one string is much
+    // cheaper for the application's build than a slice (see `cors_runtime::Policy`).
     let origins = match &policy.origins {
         Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
         Origins::List { exact, patterns } => {
-            let (prefixes, suffixes): (Vec<_>, Vec<_>) = patterns.iter().cloned().unzip();
+            let exact = exact.join(" ");
+            let patterns = patterns
+                .iter()
+                .map(|(prefix, suffix)| format!("{prefix}*{suffix}"))
+                .collect::<Vec<_>>()
+                .join(" ");
             quote!(::cors_runtime::AllowedOrigins::List {
-                exact: &[#(#exact),*],
-                patterns: &[#(::cors_runtime::__private::OriginPattern {
-                    prefix: #prefixes,
-                    suffix: #suffixes,
-                }),*],
+                exact: #exact,
+                patterns: #patterns,
             })
         }
     };
-    let methods = &policy.methods;
     let allow_methods = policy.methods.join(", ");
     let headers = match &policy.headers {
         Headers::None => quote!(::cors_runtime::AllowedHeaders::None),
         Headers::List(names) => {
-            let lowercase = names.iter().map(|n| n.to_ascii_lowercase());
             let allow_headers = names.join(", ");
-            quote!(::cors_runtime::AllowedHeaders::List {
-                lowercase: &[#(#lowercase),*],
-                allow_headers: #allow_headers,
-            })
+            quote!(::cors_runtime::AllowedHeaders::List { allow_headers: #allow_headers })
         }
         Headers::Any { authorization } => {
             quote!(::cors_runtime::AllowedHeaders::Any { authorization: #authorization })
@@ -145,7 +145,6 @@ fn policy_item(
             paths: &[#(#paths),*],
             origins: #origins,
             runtime_origins: #runtime_origins,
-            methods: &[#(#methods),*],
             allow_methods: #allow_methods,
             headers: #headers,
             expose_headers: #expose_headers,

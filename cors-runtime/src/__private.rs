@@ -1,7 +1,6 @@
 //! What generated code needs and users do not: not part of the public API.
 
 pub use actix_web;
-pub use cors_rules::OriginPattern;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 

@@ -93,7 +93,7 @@ where
         if preflight::is_preflight(req.head()) {
             return CorsFuture::answer(req, Answer::Preflight(self.prepared.clone()));
         }
-        let verdict = judge(policy, req.headers());
+        let verdict = judge(&self.prepared, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
             let reject = policy.reject_mismatch && !mismatch::is_same_origin(&req);
             log::debug!(

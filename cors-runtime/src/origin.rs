@@ -3,7 +3,7 @@
 
 use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
 
-use crate::policy::{AllowedOrigins, Policy};
+use crate::policy::AllowedOrigins;
 use crate::prepared::Prepared;
 use crate::refusal::Refusal;
 
@@ -45,10 +45,11 @@ impl OriginVerdict {
 /// Judges the request's `Origin` header. A value that is not exactly one of the listed origins or
 /// one label under a listed pattern never matches, whatever bytes it holds; two `Origin` headers
 /// are refused rather than guessing which one the browser meant.
-pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
-    let AllowedOrigins::List { exact, patterns } = &policy.origins else {
+pub(crate) fn judge(prepared: &Prepared, headers: &HeaderMap) -> OriginVerdict {
+    let policy = prepared.policy;
+    if let AllowedOrigins::Any = policy.origins {
         return OriginVerdict::Any;
-    };
+    }
     let mut values = headers.get_all(ORIGIN);
     let Some(value) = values.next() else {
         return OriginVerdict::Missing;
@@ -57,10 +58,17 @@ pub(crate) fn judge(policy: &Policy, headers: &HeaderMap) -> OriginVerdict {
         return OriginVerdict::Refused(Refusal::RepeatedOrigin);
     }
     let bytes = value.as_bytes();
-    if let Some(index) = exact.iter().position(|origin| origin.as_bytes() == bytes) {
+    if let Some(index) = prepared
+        .exact
+        .iter()
+        .position(|origin| origin.as_bytes() == bytes)
+    {
         return OriginVerdict::Exact(index);
     }
-    let matched = patterns.iter().any(|pattern| pattern.matches(bytes))
+    let matched = prepared
+        .patterns
+        .iter()
+        .any(|pattern| pattern.matches(bytes))
         || policy.origins_env().is_some_and(|env| env.matches(bytes))
         || policy.origin_fn().is_some_and(|f| f.allows(bytes));
     if matched {

@@ -12,10 +12,12 @@ use crate::runtime_origins::{EnvOrigins, OriginFn, RuntimeOrigins};
 /// example to assert rules over every route of an application.
 ///
 /// The fields are shaped for the compiler as much as for the reader: an application has one such
-/// `static` per route, and every generic enum value in it (`Option::Some(..)`, `None`) costs the
-/// application's build a round of type inference. So the optional strings are empty when absent,
-/// and the rarely used run-time origin sources sit behind one reference, shared by every policy
-/// that has none.
+/// `static` per route, and its build pays for every part of it. Each generic enum value
+/// (`Option::Some(..)`, `None`) costs a round of type inference, and each nested slice a
+/// constant of its own. So the optional strings are empty when absent, lists whose entries can
+/// never contain the separator are one joined string (split when a worker starts, not per
+/// request), and the rarely used run-time origin sources sit behind one reference, shared by every
+/// policy that has none.
 #[derive(Debug)]
 pub struct Policy {
     #[doc(hidden)]
@@ -32,9 +34,8 @@ pub struct Policy {
     /// `origins_env` and `origin_fn`, the sources of origins known only at run time.
     #[doc(hidden)]
     pub runtime_origins: &'static RuntimeOrigins,
-    #[doc(hidden)]
-    pub methods: &'static [&'static str],
-    /// `methods` joined with `, `, the value of `Access-Control-Allow-Methods`.
+    /// The methods a page may use cross-origin, joined with `, `: the value of
+    /// `Access-Control-Allow-Methods`.
     #[doc(hidden)]
     pub allow_methods: &'static str,
     #[doc(hidden)]
@@ -58,13 +59,40 @@ pub struct Policy {
 pub enum AllowedOrigins {
     /// `origins = ["*"]`: any origin, answered with `Access-Control-Allow-Origin: *`.
     Any,
-    /// Exact serialized origins and one-label subdomain patterns.
+    /// Exact serialized origins and one-label subdomain patterns: read them with
+    /// [`exact`](Self::exact) and [`patterns`](Self::patterns).
     List {
-        /// Origins compared byte for byte with the request's `Origin`.
-        exact: &'static [&'static str],
-        /// `https://*.example.com` and the like, split around the `*`.
-        patterns: &'static [OriginPattern<'static>],
+        /// Origins compared byte for byte with the request's `Origin`, joined with spaces (which
+        /// no serialized origin contains).
+        #[doc(hidden)]
+        exact: &'static str,
+        /// `https://*.example.com` and the like, joined with spaces.
+        #[doc(hidden)]
+        patterns: &'static str,
     },
+}
+
+impl AllowedOrigins {
+    /// The exact origins, in the policy's order; none for `*`.
+    pub fn exact(&self) -> impl Iterator<Item = &'static str> {
+        let exact = match self {
+            AllowedOrigins::Any => "",
+            AllowedOrigins::List { exact, .. } => exact,
+        };
+        exact.split_ascii_whitespace()
+    }
+
+    /// The subdomain patterns, in the policy's order, split around their `*`; none for `*`.
+    pub fn patterns(&self) -> impl Iterator<Item = OriginPattern<'static>> {
+        let patterns = match self {
+            AllowedOrigins::Any => "",
+            AllowedOrigins::List { patterns, .. } => patterns,
+        };
+        patterns
+            .split_ascii_whitespace()
+            .filter_map(|pattern| pattern.split_once('*'))
+            .map(|(prefix, suffix)| OriginPattern { prefix, suffix })
+    }
 }
 
 /// Which request headers a page may send (the `headers` key).
@@ -72,10 +100,8 @@ pub enum AllowedOrigins {
 pub enum AllowedHeaders {
     /// No `headers` key: only CORS-safelisted request headers.
     None,
-    /// Named headers.
+    /// Named headers: read them with [`names`](Self::names).
     List {
-        /// The names in lowercase, compared case-insensitively with the requested ones.
-        lowercase: &'static [&'static str],
         /// The names as written, joined with `, `: the value of `Access-Control-Allow-Headers`.
         allow_headers: &'static str,
     },
@@ -84,6 +110,17 @@ pub enum AllowedHeaders {
         /// Whether `Authorization` is listed beside the `*`.
         authorization: bool,
     },
+}
+
+impl AllowedHeaders {
+    /// The named headers, as written; none without a `headers` key or for a `*`.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> {
+        let names = match self {
+            AllowedHeaders::List { allow_headers } => allow_headers,
+            AllowedHeaders::None | AllowedHeaders::Any { .. } => "",
+        };
+        names.split(", ").filter(|name| !name.is_empty())
+    }
 }
 
 impl Policy {
@@ -141,11 +178,10 @@ impl Policy {
     /// `https://*.example.com`, or `*`; then the entries read from `origins_env` (or
     /// `$VAR (not read yet)`), then `origin_fn <path>`.
     pub fn origin_list(&self) -> impl Iterator<Item = String> + '_ {
-        let (exact, patterns): (&[&str], &[cors_rules::OriginPattern]) = match &self.origins {
-            AllowedOrigins::Any => (&["*"], &[]),
-            AllowedOrigins::List { exact, patterns } => (exact, patterns),
-        };
-        let exact = exact.iter().map(|origin| (*origin).to_owned());
+        let any = matches!(self.origins, AllowedOrigins::Any).then(|| "*".to_owned());
+        let exact = any
+            .into_iter()
+            .chain(self.origins.exact().map(str::to_owned));
         let env = self
             .origins_env()
             .into_iter()
@@ -158,14 +194,14 @@ impl Policy {
             .into_iter()
             .map(|f| format!("origin_fn {}", f.name));
         exact
-            .chain(patterns.iter().map(ToString::to_string))
+            .chain(self.origins.patterns().map(|pattern| pattern.to_string()))
             .chain(env)
             .chain(function)
     }
 
-    /// The methods a page may use cross-origin.
-    pub fn methods(&self) -> &'static [&'static str] {
-        self.methods
+    /// The methods a page may use cross-origin, in the policy's order.
+    pub fn methods(&self) -> impl Iterator<Item = &'static str> {
+        self.allow_methods.split(", ")
     }
 
     /// The request headers a page may send.
@@ -218,7 +254,12 @@ pub(crate) fn non_empty(value: &'static str) -> Option<&'static str> {
 /// max_age 600`
 impl std::fmt::Display for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.route, self.methods.join(","))?;
+        write!(
+            f,
+            "{} {}",
+            self.route,
+            self.allow_methods.replace(", ", ",")
+        )?;
         if !self.paths.is_empty() {
             write!(f, " {}", self.paths.join(" "))?;
         }
@@ -232,7 +273,7 @@ impl std::fmt::Display for Policy {
         )?;
         match &self.headers {
             AllowedHeaders::None => {}
-            AllowedHeaders::List { allow_headers, .. } => write!(f, "; headers {allow_headers}")?,
+            AllowedHeaders::List { allow_headers } => write!(f, "; headers {allow_headers}")?,
             AllowedHeaders::Any { authorization } => write!(
                 f,
                 "; headers *{}",

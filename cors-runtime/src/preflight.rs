@@ -64,14 +64,13 @@ fn answer(prepared: &Prepared, headers: &HeaderMap) -> HttpResponse {
 /// or why the preflight is refused.
 fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
     let policy = prepared.policy;
-    let allow_origin = judge(policy, headers).into_allow_origin(prepared)?;
+    let allow_origin = judge(prepared, headers).into_allow_origin(prepared)?;
     let method =
         single(headers, &ACCESS_CONTROL_REQUEST_METHOD).ok_or(Refusal::RequestMethodMissing)?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
     // (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST, PUT).
     if !policy
-        .methods
-        .iter()
+        .methods()
         .any(|allowed| allowed.as_bytes() == method.as_bytes())
     {
         return Err(Refusal::MethodNotAllowed(method.as_bytes()));
@@ -107,8 +106,8 @@ fn header_allowed(allowed: &AllowedHeaders, name: &[u8]) -> bool {
     is_token
         && match allowed {
             AllowedHeaders::None => false,
-            AllowedHeaders::List { lowercase, .. } => lowercase
-                .iter()
+            AllowedHeaders::List { allow_headers } => allow_headers
+                .split(", ")
                 .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name)),
             AllowedHeaders::Any { authorization } => {
                 *authorization || !name.eq_ignore_ascii_case(b"authorization")

@@ -1,5 +1,5 @@
-//! A policy with its header values made, once per worker: what the middleware and the preflight
-//! service hold.
+//! A policy with its header values made and its origin lists split, once per worker: what the
+//! middleware and the preflight service hold.
 //!
 //! `HeaderValue::from_static` checks every byte: called per request, it was the largest part of
 //! decorating a response. Made here, when the app is built, a request then copies a pointer and a
@@ -11,7 +11,9 @@ use std::rc::Rc;
 
 use actix_web::http::header::HeaderValue;
 
-use crate::policy::{non_empty, AllowedHeaders, AllowedOrigins, Policy};
+use cors_rules::OriginPattern;
+
+use crate::policy::{non_empty, AllowedHeaders, Policy};
 
 /// `true`, the one value of `Access-Control-Allow-Credentials` and
 /// `Access-Control-Allow-Private-Network`.
@@ -23,6 +25,8 @@ pub(crate) struct Prepared {
     pub(crate) policy: &'static Policy,
     /// One per exact origin, in the policy's order.
     pub(crate) exact: Box<[HeaderValue]>,
+    /// The subdomain patterns, split around their `*`.
+    pub(crate) patterns: Box<[OriginPattern<'static>]>,
     pub(crate) allow_methods: HeaderValue,
     pub(crate) allow_headers: Option<HeaderValue>,
     pub(crate) expose_headers: Option<HeaderValue>,
@@ -33,18 +37,16 @@ impl Prepared {
     pub(crate) fn new(policy: &'static Policy) -> Rc<Prepared> {
         Rc::new(Prepared {
             policy,
-            exact: match &policy.origins {
-                AllowedOrigins::Any => Box::new([]),
-                AllowedOrigins::List { exact, .. } => exact
-                    .iter()
-                    .copied()
-                    .map(HeaderValue::from_static)
-                    .collect(),
-            },
+            exact: policy
+                .origins
+                .exact()
+                .map(HeaderValue::from_static)
+                .collect(),
+            patterns: policy.origins.patterns().collect(),
             allow_methods: HeaderValue::from_static(policy.allow_methods),
             allow_headers: match policy.headers {
                 AllowedHeaders::None => None,
-                AllowedHeaders::List { allow_headers, .. } => Some(allow_headers),
+                AllowedHeaders::List { allow_headers } => Some(allow_headers),
                 // A `*` never covers `Authorization`, so it is named beside it.
                 AllowedHeaders::Any {
                     authorization: true,

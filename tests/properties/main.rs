@@ -27,22 +27,18 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
     let origins = match &policy.origins {
         None => AllowedOrigins::Any,
         Some(origins) => {
-            let exact: Vec<&'static str> = origins.exact.iter().cloned().map(leak).collect();
-            let patterns: Vec<_> = origins
-                .patterns
-                .iter()
-                .map(|p| cors_rules::check_origin_pattern(leak(p.clone())).expect("valid"))
-                .collect();
+            for pattern in &origins.patterns {
+                cors_rules::check_origin_pattern(pattern).expect("valid");
+            }
             AllowedOrigins::List {
-                exact: Vec::leak(exact),
-                patterns: Vec::leak(patterns),
+                exact: leak(origins.exact.join(" ")),
+                patterns: leak(origins.patterns.join(" ")),
             }
         }
     };
     let headers = match &policy.headers {
         RefHeaders::None => AllowedHeaders::None,
         RefHeaders::List(list) => AllowedHeaders::List {
-            lowercase: Vec::leak(list.iter().map(|h| leak(h.to_ascii_lowercase())).collect()),
             allow_headers: leak(list.join(", ")),
         },
         RefHeaders::Any { authorization } => AllowedHeaders::Any {
@@ -55,7 +51,6 @@ fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
         paths: &[],
         runtime_origins: &cors_runtime::__private::NO_RUNTIME_ORIGINS,
         origins,
-        methods: Vec::leak(policy.methods.iter().cloned().map(leak).collect()),
         allow_methods: leak(policy.methods.join(", ")),
         headers,
         expose_headers: "X-Request-Id",
