@@ -186,8 +186,8 @@ mod vary;
 pub mod __private;
 
 pub use cors_macros::{cors, policy};
-pub use middleware::{Cors, CorsFuture, CorsService};
 pub use cors_rules::OriginPattern;
+pub use middleware::{Cors, CorsFuture, CorsService};
 pub use policy::{AllowedHeaders, AllowedOrigins, Policy};
 pub use registry::policies;
 pub use runtime_origins::{EnvOrigins, OriginFn};

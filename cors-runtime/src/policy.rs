@@ -119,7 +119,7 @@ impl AllowedHeaders {
             AllowedHeaders::List { allow_headers } => allow_headers,
             AllowedHeaders::None | AllowedHeaders::Any { .. } => "",
         };
-        names.split(", ").filter(|name| !name.is_empty())
+        split_joined(names)
     }
 }
 
@@ -201,7 +201,7 @@ impl Policy {
 
     /// The methods a page may use cross-origin, in the policy's order.
     pub fn methods(&self) -> impl Iterator<Item = &'static str> {
-        self.allow_methods.split(", ")
+        split_joined(self.allow_methods)
     }
 
     /// The request headers a page may send.
@@ -241,6 +241,13 @@ impl Policy {
     pub(crate) fn varies_by_origin(&self) -> bool {
         !matches!(self.origins, AllowedOrigins::Any)
     }
+}
+
+/// The entries of a list the macro joined with `, ` (see [`Policy`]); none for an empty one.
+pub(crate) fn split_joined(list: &'static str) -> impl Iterator<Item = &'static str> {
+    list.split(',')
+        .map(|entry| entry.trim_start_matches(' '))
+        .filter(|entry| !entry.is_empty())
 }
 
 /// The optional strings of a policy are empty when absent (see [`Policy`]).

@@ -69,15 +69,16 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
         single(headers, &ACCESS_CONTROL_REQUEST_METHOD).ok_or(Refusal::RequestMethodMissing)?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
     // (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST, PUT).
-    if !policy
-        .methods()
+    if !prepared
+        .methods
+        .iter()
         .any(|allowed| allowed.as_bytes() == method.as_bytes())
     {
         return Err(Refusal::MethodNotAllowed(method.as_bytes()));
     }
     for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
         for name in cors_rules::header_names(value.as_bytes()) {
-            if !header_allowed(&policy.headers, name) {
+            if !header_allowed(prepared, name) {
                 return Err(Refusal::HeaderNotAllowed(name));
             }
         }
@@ -101,16 +102,17 @@ fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderVal
 /// Is one requested header name allowed? Names compare case-insensitively; anything that is not a
 /// header name (a token) is refused. `*` never covers `Authorization` (Fetch Standard, "CORS
 /// non-wildcard request-header name").
-fn header_allowed(allowed: &AllowedHeaders, name: &[u8]) -> bool {
+fn header_allowed(prepared: &Prepared, name: &[u8]) -> bool {
     let is_token = std::str::from_utf8(name).is_ok_and(cors_rules::is_token);
     is_token
-        && match allowed {
+        && match prepared.policy.headers {
             AllowedHeaders::None => false,
-            AllowedHeaders::List { allow_headers } => allow_headers
-                .split(", ")
+            AllowedHeaders::List { .. } => prepared
+                .header_names
+                .iter()
                 .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name)),
             AllowedHeaders::Any { authorization } => {
-                *authorization || !name.eq_ignore_ascii_case(b"authorization")
+                authorization || !name.eq_ignore_ascii_case(b"authorization")
             }
         }
 }

@@ -27,6 +27,10 @@ pub(crate) struct Prepared {
     pub(crate) exact: Box<[HeaderValue]>,
     /// The subdomain patterns, split around their `*`.
     pub(crate) patterns: Box<[OriginPattern<'static>]>,
+    /// The methods a preflight may ask for.
+    pub(crate) methods: Box<[&'static str]>,
+    /// The header names a preflight may ask for, as written (`headers = [...]`).
+    pub(crate) header_names: Box<[&'static str]>,
     pub(crate) allow_methods: HeaderValue,
     pub(crate) allow_headers: Option<HeaderValue>,
     pub(crate) expose_headers: Option<HeaderValue>,
@@ -43,6 +47,8 @@ impl Prepared {
                 .map(HeaderValue::from_static)
                 .collect(),
             patterns: policy.origins.patterns().collect(),
+            methods: policy.methods().collect(),
+            header_names: policy.headers.names().collect(),
             allow_methods: HeaderValue::from_static(policy.allow_methods),
             allow_headers: match policy.headers {
                 AllowedHeaders::None => None,
