@@ -97,11 +97,7 @@ fn policy_item(
         Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
         Origins::List { exact, patterns } => {
             let exact = exact.join(" ");
-            let patterns = patterns
-                .iter()
-                .map(|(prefix, suffix)| format!("{prefix}*{suffix}"))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let patterns = patterns.join(" ");
             quote!(::cors_runtime::AllowedOrigins::List {
                 exact: #exact,
                 patterns: #patterns,

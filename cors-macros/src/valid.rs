@@ -44,10 +44,10 @@ pub struct Policy {
 
 pub enum Origins {
     Any,
-    /// Exact serialized origins, and subdomain patterns split as `(prefix, suffix)` around `*`.
+    /// Exact serialized origins, and subdomain patterns as written.
     List {
         exact: Vec<String>,
-        patterns: Vec<(String, String)>,
+        patterns: Vec<String>,
     },
 }
 
@@ -277,8 +277,9 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
         errors.at(exact_lits[index], format!("origin `{origin}` {problem}"));
     }
     let patterns = checked
-        .pattern_splits()
-        .map(|split| (split.prefix.to_owned(), split.suffix.to_owned()))
+        .patterns
+        .into_iter()
+        .map(|(pattern, _star)| pattern)
         .collect();
     Origins::List {
         exact: checked.exact,
