@@ -68,10 +68,24 @@ pub struct CorsArgs {
 /// A named policy's name and arguments, as its `policy!` declared them.
 pub struct Named {
     pub name: Ident,
+    /// The path by which the route named the policy (`policy = crate::cors::API`): the values
+    /// `policy!` bound where it was declared are reachable through it from the route.
+    pub path: syn::Path,
     pub args: Box<CorsArgs>,
 }
 
-/// The marker a named policy's macro puts first: `__named(NAME) { key = value, ... }`.
+/// What a route's policy takes from the named policy it builds on, beyond its keys.
+pub struct NamedUse {
+    pub name: Ident,
+    /// The path by which the route named the policy.
+    pub path: syn::Path,
+    /// Whether the route's `origin_fn` is the named policy's: then it is the function bound where
+    /// the policy was declared (see `named.rs`), reached through `path`, not a path resolved at
+    /// the route.
+    pub binds_origin_fn: bool,
+}
+
+/// The marker a named policy's macro puts first: `__named(NAME, path) { key = value, ... }`.
 const NAMED_MARKER: &str = "__named";
 
 /// A `key = ["...", ...]` value: the key (for errors about the whole list) and its literals.
@@ -95,12 +109,16 @@ impl Parse for CorsArgs {
             .is_ok_and(|ident| ident == NAMED_MARKER)
         {
             input.parse::<Ident>()?;
-            let name;
-            syn::parenthesized!(name in input);
+            let marker;
+            syn::parenthesized!(marker in input);
+            let name = marker.parse()?;
+            marker.parse::<Token![,]>()?;
+            let path = marker.parse()?;
             let body;
             syn::braced!(body in input);
             args.named = Some(Named {
-                name: name.parse()?,
+                name,
+                path,
                 args: Box::new(body.parse()?),
             });
             if !input.is_empty() {
@@ -227,8 +245,13 @@ impl CorsArgs {
 impl CorsArgs {
     /// Folds the named policy (if any) under the route's own keys: list keys extend the named
     /// policy's lists, scalar keys replace its values. The result is checked as one policy.
-    pub fn merge_named(self) -> (CorsArgs, Option<Ident>) {
-        let Some(Named { name, args: base }) = self.named else {
+    pub fn merge_named(self) -> (CorsArgs, Option<NamedUse>) {
+        let Some(Named {
+            name,
+            path,
+            args: base,
+        }) = self.named
+        else {
             return (self, None);
         };
         let extend = |base: Option<StrList>, more: Option<StrList>| match (base, more) {
@@ -238,6 +261,7 @@ impl CorsArgs {
             }
             (base, more) => base.or(more),
         };
+        let binds_origin_fn = self.origin_fn.is_none() && base.origin_fn.is_some();
         let merged = CorsArgs {
             policy: None,
             named: None,
@@ -253,7 +277,12 @@ impl CorsArgs {
             private_network: self.private_network.or(base.private_network),
             on_mismatch: self.on_mismatch.or(base.on_mismatch),
         };
-        (merged, Some(name))
+        let named = NamedUse {
+            name,
+            path,
+            binds_origin_fn,
+        };
+        (merged, Some(named))
     }
 }
 
@@ -431,6 +460,11 @@ pub fn reject_second_cors(handler: &Handler) -> syn::Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// A path as written, without the spaces tokens print with: `tenants::is_allowed`.
+pub fn path_text(path: &syn::Path) -> String {
+    quote!(#path).to_string().replace(' ', "")
 }
 
 /// The span errors about the whole attribute use (missing keys): the `#[cors]` itself.

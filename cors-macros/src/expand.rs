@@ -17,19 +17,20 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::attr::{path_text, NamedUse};
 use crate::handler::Handler;
-use crate::route::{self, Route};
+use crate::route::{self, Preflight, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
 
 pub fn expand(
     handler: Handler,
     route: Option<Route>,
     policy: &Policy,
-    named: Option<&Ident>,
+    named: Option<&NamedUse>,
 ) -> TokenStream {
     let name = handler.sig.ident.clone();
     let paths: Vec<String> = match &route {
-        Some(route) => route.paths().iter().map(|(path, _)| path.value()).collect(),
+        Some(route) => route.paths(),
         None => Vec::new(),
     };
     let policy_static = policy_static_name(&name);
@@ -86,10 +87,10 @@ fn policy_item(
     policy_static: &Ident,
     paths: &[String],
     policy: &Policy,
-    named: Option<&Ident>,
+    named: Option<&NamedUse>,
 ) -> TokenStream {
     let route = name.to_string();
-    let named = named.map(Ident::to_string).unwrap_or_default();
+    let named_name = named.map(|n| n.name.to_string()).unwrap_or_default();
     // Lists are joined into one string each, with separators their entries cannot contain
     // (checked origins hold no space, header names and methods no comma): one string is much
     // cheaper for the application's build than a slice (see `cors_runtime::Policy`).
@@ -127,7 +128,7 @@ fn policy_item(
     let credentials = policy.credentials;
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
-    let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy);
+    let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy, named);
     let (in_section, submitted) = registration(policy_static);
     quote! {
         #runtime_origins_item
@@ -137,7 +138,7 @@ fn policy_item(
         #in_section
         static #policy_static: ::cors_runtime::Policy = ::cors_runtime::Policy {
             route: #route,
-            named: #named,
+            named: #named_name,
             paths: &[#(#paths),*],
             origins: #origins,
             runtime_origins: #runtime_origins,
@@ -157,7 +158,11 @@ fn policy_item(
 /// The policy's `runtime_origins` field, and the `static` it points to when the policy has a
 /// run-time origin source (`origins_env`, `origin_fn`); without one, the runtime's shared empty
 /// one.
-fn runtime_origins(name: &Ident, policy: &Policy) -> (TokenStream, TokenStream) {
+fn runtime_origins(
+    name: &Ident,
+    policy: &Policy,
+    named: Option<&NamedUse>,
+) -> (TokenStream, TokenStream) {
     if policy.origins_env.is_none() && policy.origin_fn.is_none() {
         return (
             quote!(&::cors_runtime::__private::NO_RUNTIME_ORIGINS),
@@ -169,12 +174,21 @@ fn runtime_origins(name: &Ident, policy: &Policy) -> (TokenStream, TokenStream) 
         None => quote!(::core::option::Option::None),
     };
     // The user's path keeps its span, so a predicate of the wrong type is reported on it.
-    let check = match &policy.origin_fn {
-        Some(path) => {
-            let name = quote!(#path).to_string().replace(' ', "");
-            quote!(::core::option::Option::Some(::cors_runtime::OriginFn { name: #name, check: #path }))
+    let check = match (&policy.origin_fn, named) {
+        // The named policy's own function, bound where the policy is declared.
+        (Some(_), Some(named)) if named.binds_origin_fn => {
+            let policy_path = &named.path;
+            quote!(::core::option::Option::Some(#policy_path))
         }
-        None => quote!(::core::option::Option::None),
+        (Some(path), _) => {
+            let written = path_text(path);
+            quote!(::core::option::Option::Some(::cors_runtime::OriginFn {
+                name: #written,
+                resolved_in: ::core::module_path!(),
+                check: #path,
+            }))
+        }
+        (None, _) => quote!(::core::option::Option::None),
     };
     let item_name = format_ident!("__CORS_RUNTIME_ORIGINS_{}", name);
     let item = quote! {
@@ -225,19 +239,36 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
     }
 }
 
-/// One preflight service per distinct path, each guarded by the methods served on that path,
-/// so that several handlers on one path answer the preflights for their own methods.
+/// One preflight service per path and set of guards (see `Route::preflights`), each answering
+/// the preflights for the methods served there, so that several handlers on one path, told apart
+/// by method or by `guard`, each answer the preflights of the requests they will serve.
 fn preflight_registrations(route: &Route, policy_static: &Ident) -> TokenStream {
     route
-        .paths()
+        .preflights()
         .into_iter()
-        .map(|(path, methods)| {
-            quote! {
-                ::cors_runtime::__private::register_preflight(
-                    config, #path, &[#(#methods),*], &#policy_static,
-                );
-            }
-        })
+        .map(
+            |Preflight {
+                 path,
+                 methods,
+                 guards,
+             }| {
+                if guards.is_empty() {
+                    return quote! {
+                        ::cors_runtime::__private::register_preflight(
+                            config, #path, &[#(#methods),*], &#policy_static,
+                        );
+                    };
+                }
+                // The same guard functions actix-web's routing macro puts on the resource, by the
+                // same paths, resolved in the same scope.
+                quote! {
+                    ::cors_runtime::__private::register_guarded_preflight(
+                        config, #path, &[#(#methods),*], &#policy_static,
+                        ::std::vec![#(::cors_runtime::__private::route_guard(#guards)),*],
+                    );
+                }
+            },
+        )
         .collect()
 }
 

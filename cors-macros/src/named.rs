@@ -57,24 +57,48 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     }
     valid::check(&args, Target::Named)?;
     let carrier = format_ident!("__cors_policy_{}", name);
+    let origin_fn = args
+        .origin_fn
+        .as_ref()
+        .map(|path| bound_origin_fn(&name, path));
     Ok(quote! {
         #(#attrs)*
         #[allow(unused_macros)]
         macro_rules! #carrier {
-            ([$($route:tt)*] $($handler:tt)*) => {
-                #[::cors_runtime::cors(__named(#name) { #body }, $($route)*)]
+            ([$($route:tt)*] ($($policy:tt)*) $($handler:tt)*) => {
+                #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
                 $($handler)*
             };
         }
         #[allow(unused_imports)]
         pub(crate) use #carrier as #name;
+        #origin_fn
     })
 }
 
-/// `#[cors(policy = path, ..)]`: hands the route's other keys and the handler to the policy's
-/// macro.
+/// The policy's `origin_fn`, bound here, where the policy is written. The macro above carries
+/// the policy's keys as tokens to each route, and a path among them would be resolved at the
+/// route: a route module with a function of the same name would silently swap in its own. So
+/// the function is bound to a constant of the policy's name (in the value namespace, beside the
+/// macro of that name), which each route reaches by the very path it names the policy with, even
+/// through a `use`.
+fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
+    let written = crate::attr::path_text(path);
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        pub(crate) const #name: ::cors_runtime::OriginFn = ::cors_runtime::OriginFn {
+            name: #written,
+            resolved_in: ::core::module_path!(),
+            check: #path,
+        };
+    }
+}
+
+/// `#[cors(policy = path, ..)]`: hands the route's other keys, the path it names the policy by,
+/// and the handler to the policy's macro.
 pub fn apply(policy: &Path, entries: &[TokenStream], handler: TokenStream) -> TokenStream {
     quote! {
-        #policy! { [#(#entries),*] #handler }
+        #policy! { [#(#entries),*] (#policy) #handler }
     }
 }

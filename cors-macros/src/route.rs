@@ -8,6 +8,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Token};
 
+use crate::attr::path_text;
 use crate::handler::Handler;
 
 /// actix-web's single-method routing macros, with the method each one serves.
@@ -38,6 +39,9 @@ pub struct Registration {
     pub attr_index: usize,
     pub path: LitStr,
     pub methods: Vec<String>,
+    /// The `guard = "path"` options, as actix-web reads them: functions of the request that the
+    /// resource must pass as well as its method guard.
+    pub guards: Vec<syn::Path>,
     /// Whether the user named the resource (`name = "..."`); otherwise we name it after the
     /// handler, as actix-web would, since the function actix-web sees is renamed.
     pub has_name: bool,
@@ -55,30 +59,56 @@ impl Route {
         methods
     }
 
-    /// Each distinct path (its literal, for spans) with the methods served on it, in order of
-    /// appearance: several handlers' registrations may share a path.
-    pub fn paths(&self) -> Vec<(&syn::LitStr, Vec<&str>)> {
-        let mut paths: Vec<(&syn::LitStr, Vec<&str>)> = Vec::new();
+    /// Each distinct path, in order of appearance: several registrations may share a path.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::new();
         for registration in &self.registrations {
-            let index = match paths
-                .iter()
-                .position(|(path, _)| path.value() == registration.path.value())
-            {
-                Some(index) => index,
-                None => {
-                    paths.push((&registration.path, Vec::new()));
-                    paths.len() - 1
-                }
-            };
-            let methods = &mut paths[index].1;
-            for method in &registration.methods {
-                if !methods.contains(&method.as_str()) {
-                    methods.push(method);
-                }
+            let path = registration.path.value();
+            if !paths.contains(&path) {
+                paths.push(path);
             }
         }
         paths
     }
+
+    /// The preflight services this route needs: one per path and set of guards, with the methods
+    /// served there under those guards. A preflight has to pass the same guards as the actual
+    /// request it announces, so that it is answered by the policy of the handler that will serve
+    /// that request; registrations that differ only in method share one service.
+    pub fn preflights(&self) -> Vec<Preflight<'_>> {
+        let mut preflights: Vec<Preflight<'_>> = Vec::new();
+        for registration in &self.registrations {
+            let guards: Vec<String> = registration.guards.iter().map(path_text).collect();
+            let same = |p: &&mut Preflight<'_>| {
+                p.path.value() == registration.path.value()
+                    && p.guards.iter().map(path_text).eq(guards.iter().cloned())
+            };
+            let preflight = match preflights.iter_mut().find(same) {
+                Some(preflight) => preflight,
+                None => {
+                    preflights.push(Preflight {
+                        path: &registration.path,
+                        methods: Vec::new(),
+                        guards: &registration.guards,
+                    });
+                    preflights.last_mut().expect("just pushed")
+                }
+            };
+            for method in &registration.methods {
+                if !preflight.methods.contains(&method.as_str()) {
+                    preflight.methods.push(method);
+                }
+            }
+        }
+        preflights
+    }
+}
+
+/// One preflight service of a route: where it answers, for which methods, behind which guards.
+pub struct Preflight<'a> {
+    pub path: &'a LitStr,
+    pub methods: Vec<&'a str>,
+    pub guards: &'a [syn::Path],
 }
 
 /// What `#[cors]` found under itself.
@@ -188,9 +218,19 @@ fn registration(
     let args: RoutingArgs = attr.parse_args().ok()?;
     let mut methods: Vec<String> = method.into_iter().map(String::from).collect();
     let mut has_name = false;
+    let mut guards = Vec::new();
     for option in &args.options {
         if option.path.is_ident("name") {
             has_name = true;
+        } else if option.path.is_ident("guard") {
+            // actix-web parses the string as a path and reports it if that fails.
+            let Expr::Lit(ExprLit {
+                lit: Lit::Str(lit), ..
+            }) = &option.value
+            else {
+                return None;
+            };
+            guards.push(lit.parse::<syn::Path>().ok()?);
         } else if option.path.is_ident("method") {
             if let Expr::Lit(ExprLit {
                 lit: Lit::Str(lit), ..
@@ -204,6 +244,7 @@ fn registration(
         attr_index,
         path: args.path,
         methods,
+        guards,
         has_name,
     })
 }

@@ -4,7 +4,7 @@ pub use actix_web;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
-pub use crate::preflight_route::register_preflight;
+pub use crate::preflight_route::{register_guarded_preflight, register_preflight, route_guard};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use crate::registry::constructors::Registered;
 pub use crate::runtime_origins::RuntimeOrigins;

@@ -34,6 +34,22 @@ pub fn register_preflight(
     route_methods: &'static [&'static str],
     policy: &'static Policy,
 ) {
+    register_guarded_preflight(config, path, route_methods, policy, Vec::new());
+}
+
+/// Registers the preflight service for one path of a routed handler whose routing attribute has
+/// `guard = "..."` options: the preflight must pass those guards too, as the actual request must,
+/// so that of two handlers on one path and method told apart by a guard (a `Host`, say), each
+/// answers the preflights of the requests it will serve, under its own policy. The guards see the
+/// preflight request, which has the actual request's path and host but none of the headers the
+/// page adds to it.
+pub fn register_guarded_preflight(
+    config: &mut AppService,
+    path: &str,
+    route_methods: &'static [&'static str],
+    policy: &'static Policy,
+    route_guards: Vec<Box<dyn Guard>>,
+) {
     // The path as `Resource::register` would store it: with a leading slash, except that the
     // empty path (a scope's own root) stays empty.
     let rdef = if path.is_empty() || path.starts_with('/') {
@@ -41,8 +57,20 @@ pub fn register_preflight(
     } else {
         ResourceDef::new(format!("/{path}"))
     };
-    let guard: Box<dyn Guard> = Box::new(PreflightFor { route_methods });
-    config.register_service(rdef, Some(vec![guard]), PreflightAnswer { policy }, None);
+    // The router checks every guard of the list; the preflight test goes first, as it rules out
+    // most requests without calling into the application's code.
+    let mut guards: Vec<Box<dyn Guard>> = Vec::with_capacity(1 + route_guards.len());
+    guards.push(Box::new(PreflightFor { route_methods }));
+    guards.extend(route_guards);
+    config.register_service(rdef, Some(guards), PreflightAnswer { policy }, None);
+}
+
+/// One `guard = "path"` of a routing attribute, made the way actix-web's routing macros make it.
+pub fn route_guard<F>(guard: F) -> Box<dyn Guard>
+where
+    F: Fn(&GuardContext<'_>) -> bool + 'static,
+{
+    Box::new(actix_web::guard::fn_guard(guard))
 }
 
 /// Matches the preflights for the methods one handler serves on this path. When the guard says
