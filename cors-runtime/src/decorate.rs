@@ -41,6 +41,9 @@ pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mu
         ACCESS_CONTROL_EXPOSE_HEADERS,
         expose,
     );
+    if present.stray {
+        headers.retain(|name, _| !is_stray(name));
+    }
     if policy.varies_by_origin() {
         if present.vary {
             append_vary(headers, &VARY_ORIGIN);
@@ -61,6 +64,8 @@ struct HandlerWrote {
     allow_credentials: bool,
     expose_headers: bool,
     vary: bool,
+    /// Any other `Access-Control-*` header (see [`is_stray`]).
+    stray: bool,
 }
 
 impl HandlerWrote {
@@ -75,10 +80,23 @@ impl HandlerWrote {
                 wrote.expose_headers = true;
             } else if *name == VARY {
                 wrote.vary = true;
+            } else if is_stray(name) {
+                wrote.stray = true;
             }
         }
         wrote
     }
+}
+
+/// An `Access-Control-*` header that has no place on the answer to an actual request
+/// (`-Allow-Methods`, `-Allow-Headers`, `-Max-Age`, `-Allow-Private-Network`: preflight answers,
+/// which the policy alone writes). The policy is the only source of CORS headers, so what the
+/// handler or its middleware wrote by hand is removed rather than left to contradict it.
+fn is_stray(name: &HeaderName) -> bool {
+    name.as_str().starts_with("access-control-")
+        && *name != ACCESS_CONTROL_ALLOW_ORIGIN
+        && *name != ACCESS_CONTROL_ALLOW_CREDENTIALS
+        && *name != ACCESS_CONTROL_EXPOSE_HEADERS
 }
 
 /// Makes `value` the only value of `name`, or removes `name` when there is no value to give.

@@ -78,7 +78,12 @@ async fn handler(writes: web::Data<HandlerWrites>) -> HttpResponse {
         response
             .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
             .insert_header((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
-            .insert_header((header::ACCESS_CONTROL_EXPOSE_HEADERS, "*"));
+            .insert_header((header::ACCESS_CONTROL_EXPOSE_HEADERS, "*"))
+            // Preflight-only headers, which have no place on an actual response.
+            .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "*"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "*"))
+            .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"))
+            .insert_header(("access-control-allow-private-network", "true"));
     }
     response.body("ok")
 }
@@ -178,6 +183,17 @@ proptest! {
             res.headers().contains_key(header::ACCESS_CONTROL_EXPOSE_HEADERS),
             allowed
         );
+        // The policy is the only source of CORS headers on an actual response.
+        let others: Vec<_> = res.headers().keys().map(|name| name.as_str()).filter(|name| {
+            name.starts_with("access-control-")
+                && !matches!(
+                    *name,
+                    "access-control-allow-origin"
+                        | "access-control-allow-credentials"
+                        | "access-control-expose-headers"
+                )
+        }).collect();
+        prop_assert!(others.is_empty(), "the handler's own {others:?} survived");
         prop_assert_eq!(
             reference::cors_check(&got, &origin, include_credentials),
             allowed && (!include_credentials || policy.credentials)
