@@ -26,6 +26,11 @@ fn set_environment() {
             "https://a.example.com, https://b.example.com/",
         );
         std::env::set_var("CORS_TEST_SERVER_ORIGINS", "https://a.example.com,null");
+        std::env::set_var(
+            "CORS_TEST_STAGING_ORIGINS",
+            "https://staging.example.com, https://app.example.com",
+        );
+        std::env::set_var("CORS_TEST_WIDE_ORIGINS", "https://*.example.com");
         std::env::remove_var("CORS_TEST_UNSET");
     });
 }
@@ -51,6 +56,18 @@ async fn env_bad() -> HttpResponse {
 #[cors(origins_env = "CORS_TEST_UNSET")]
 #[get("/env-missing")]
 async fn env_missing() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://app.example.com"], origins_env = "CORS_TEST_STAGING_ORIGINS")]
+#[get("/env-repeats-literal")]
+async fn env_repeats_literal() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins = ["https://app.example.com"], origins_env = "CORS_TEST_WIDE_ORIGINS")]
+#[get("/env-covers-literal")]
+async fn env_covers_literal() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
@@ -129,6 +146,31 @@ async fn a_missing_variable_without_static_origins_stops_the_app() {
     test::init_service(App::new().service(env_missing)).await;
 }
 
+/// The variable's entries and the route's literals are one list: an entry equal to a literal is
+/// refused like a literal listed twice (security review, item 4).
+#[actix_web::test]
+#[should_panic(
+    expected = "cors_runtime: route `env_repeats_literal`: environment variable \
+                `CORS_TEST_STAGING_ORIGINS`: entry `https://app.example.com` is already in the \
+                route's `origins`; remove it from `CORS_TEST_STAGING_ORIGINS`"
+)]
+async fn an_entry_equal_to_a_literal_stops_the_app() {
+    set_environment();
+    test::init_service(App::new().service(env_repeats_literal)).await;
+}
+
+/// ... and a pattern that covers a literal, like a literal pattern covering a literal origin.
+#[actix_web::test]
+#[should_panic(
+    expected = "cors_runtime: route `env_covers_literal`: environment variable \
+                `CORS_TEST_WIDE_ORIGINS`: the route's origin `https://app.example.com` is already \
+                matched by `https://*.example.com`; remove one"
+)]
+async fn an_entry_covering_a_literal_stops_the_app() {
+    set_environment();
+    test::init_service(App::new().service(env_covers_literal)).await;
+}
+
 /// On a real server the app is built by each worker as the server starts: a bad variable makes
 /// `run()` fail at startup, before anything is served, instead of hanging.
 #[::core::prelude::v1::test] // `test` here is actix-web's module
@@ -181,6 +223,13 @@ async fn origin_fn_decides_unlisted_origins_and_sees_only_serialized_origins() {
         "https://acme.tenants.example.org:443",
         "https://acme.tenants.example.org ",
         "https://user@acme.tenants.example.org",
+        // Not a punycode label a browser could produce (security review, item 4).
+        "https://xn--a.tenants.example.org",
+        "https://xn--.tenants.example.org",
+        // Pages of other schemes send `null`; only embedders registering the scheme send these,
+        // and such origins are listed exactly, not decided by a function.
+        "foo://acme.tenants.example.org",
+        "chrome-extension://acme.tenants.example.org",
     ] {
         assert!(!grants(&app, "/tenant", junk).await, "{junk}");
     }

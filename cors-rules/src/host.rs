@@ -74,11 +74,19 @@ fn check_label(label: &str) -> Result<(), String> {
             "has a host label that starts or ends with `-` (`{label}`)"
         ));
     }
+    if label.starts_with("xn--") && !punycode::is_valid_a_label(label) {
+        return Err(format!(
+            "has the host label `{label}`, which is not the punycode of any name a browser \
+             accepts, so no page can have this origin; write the name in its `xn--` form as \
+             the browser's address bar shows it"
+        ));
+    }
     Ok(())
 }
 
 /// Is `label` one DNS label as a browser serializes it: lowercase letters, digits and `-`, 1 to 63
-/// bytes, no `-` at either end? This is what a one-label subdomain pattern's `*` stands for.
+/// bytes, no `-` at either end, and valid punycode when it starts with `xn--`? This is what a
+/// one-label subdomain pattern's `*` stands for.
 pub(crate) fn is_lowercase_dns_label(label: &[u8]) -> bool {
     (1..=63).contains(&label.len())
         && label
@@ -86,6 +94,9 @@ pub(crate) fn is_lowercase_dns_label(label: &[u8]) -> bool {
             .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && label.first() != Some(&b'-')
         && label.last() != Some(&b'-')
+        && (!label.starts_with(b"xn--")
+            // All ASCII, checked above.
+            || std::str::from_utf8(label).is_ok_and(punycode::is_valid_a_label))
 }
 
 fn check_ipv6(inner: &str) -> Result<(), String> {
@@ -224,6 +235,22 @@ pub(crate) fn canonical_host(host: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Security review, item 4: `origin_fn`, patterns and literals only ever meet hosts a browser
+    /// can send, and `xn--a` is none.
+    #[test]
+    fn punycode_labels_must_decode_to_a_name() {
+        assert!(check_host("xn--bcher-kva.example").is_ok());
+        for host in ["xn--a.example", "a.xn--abc.example", "xn--abc-x.example"] {
+            let message = check_host(host).unwrap_err();
+            assert!(
+                message.contains("is not the punycode of any name"),
+                "{host}: {message}"
+            );
+        }
+        assert!(is_lowercase_dns_label(b"xn--bcher-kva"));
+        assert!(!is_lowercase_dns_label(b"xn--a"));
+    }
 
     #[test]
     fn ipv4_forms_from_the_url_standard() {

@@ -162,13 +162,7 @@ impl Policy {
     /// the app is built, so a bad configuration stops the server before it serves a request.
     pub(crate) fn prepare(&self) {
         if let Some(env) = self.origins_env() {
-            let has_static = match &self.origins {
-                AllowedOrigins::Any => true,
-                AllowedOrigins::List { exact, patterns } => {
-                    !exact.is_empty() || !patterns.is_empty()
-                }
-            };
-            if let Err(problem) = env.resolve(self.route, has_static) {
+            if let Err(problem) = env.resolve(self.route, &self.origins) {
                 panic!("{problem}");
             }
         }
@@ -176,7 +170,8 @@ impl Policy {
 
     /// Every allowed origin as written in the policy: exact origins, patterns such as
     /// `https://*.example.com`, or `*`; then the entries read from `origins_env` (or
-    /// `$VAR (not read yet)`), then `origin_fn <path>`.
+    /// `$VAR (not read yet)`), then `origin_fn <path> (in <module>)`, naming the module where the
+    /// function's path was resolved.
     pub fn origin_list(&self) -> impl Iterator<Item = String> + '_ {
         let any = matches!(self.origins, AllowedOrigins::Any).then(|| "*".to_owned());
         let exact = any
@@ -192,7 +187,7 @@ impl Policy {
         let function = self
             .origin_fn()
             .into_iter()
-            .map(|f| format!("origin_fn {}", f.name));
+            .map(|f| format!("origin_fn {} (in {})", f.name, f.resolved_in));
         exact
             .chain(self.origins.patterns().map(|pattern| pattern.to_string()))
             .chain(env)

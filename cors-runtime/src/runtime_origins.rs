@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 use cors_rules::{OriginList, WILDCARD};
 
+use crate::policy::AllowedOrigins;
+
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
 pub struct EnvOrigins {
@@ -34,7 +36,7 @@ impl EnvOrigins {
 
     /// Reads and checks the variable the first time; later calls give the first answer, so the
     /// list cannot change under a running app.
-    pub(crate) fn resolve(&self, route: &str, has_static_origins: bool) -> Result<(), &str> {
+    pub(crate) fn resolve(&self, route: &str, static_origins: &AllowedOrigins) -> Result<(), &str> {
         let resolved = self.resolved.get_or_init(|| {
             let value = std::env::var(self.var);
             let value = match &value {
@@ -48,7 +50,7 @@ impl EnvOrigins {
                     ))
                 }
             };
-            parse(self.var, value, has_static_origins)
+            parse(self.var, value, static_origins)
                 .map_err(|problem| format!("cors_runtime: route `{route}`: {problem}"))
         });
         resolved.as_ref().map(|_| ()).map_err(String::as_str)
@@ -81,10 +83,25 @@ impl EnvOrigins {
 }
 
 /// Parses the variable's value: entries separated by commas, spaces and tabs around each ignored.
-fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<OriginList, String> {
+/// The entries and the route's own `origins` are checked as one list, with the rules a list of
+/// literals obeys: no origin twice, none that a pattern of either already matches. Returns the
+/// variable's entries only.
+fn parse(
+    var: &str,
+    value: Option<&str>,
+    static_origins: &AllowedOrigins,
+) -> Result<OriginList, String> {
     let value = value.unwrap_or_default();
+    let mut union = OriginList::default();
+    // The route's origins passed the same rules at compile time; they go in as they are.
+    union.exact = static_origins.exact().map(str::to_owned).collect();
+    union.patterns = static_origins
+        .patterns()
+        .map(|pattern| (pattern.to_string(), pattern.prefix.len()))
+        .collect();
+    let (static_exact, static_patterns) = (union.exact.len(), union.patterns.len());
     if value.trim().is_empty() {
-        if has_static_origins {
+        if static_exact + static_patterns > 0 {
             return Ok(OriginList::default());
         }
         let state = if value.is_empty() {
@@ -98,10 +115,9 @@ fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<Ori
              `{var}=https://app.example.com,https://*.preview.example.com`"
         ));
     }
-    let mut list = OriginList::default();
+    let at = |problem: String| format!("environment variable `{var}`: {problem}");
     for (index, entry) in value.split(',').enumerate() {
         let entry = entry.trim_matches([' ', '\t']);
-        let at = |problem: String| format!("environment variable `{var}`: {problem}");
         if entry.is_empty() {
             return Err(at(format!(
                 "entry {} is empty (two commas in a row, or a comma at the end?)",
@@ -115,17 +131,32 @@ fn parse(var: &str, value: Option<&str>, has_static_origins: bool) -> Result<Ori
                     .into(),
             ));
         }
-        if let Err(problem) = list.push(entry) {
+        let in_static = static_origins.exact().any(|origin| origin == entry)
+            || static_origins
+                .patterns()
+                .any(|pattern| pattern.to_string() == entry);
+        if in_static {
+            return Err(at(format!(
+                "entry `{entry}` is already in the route's `origins`; remove it from `{var}`"
+            )));
+        }
+        if let Err(problem) = union.push(entry) {
             return Err(at(format!("entry `{entry}` {problem}")));
         }
     }
-    if let Some((index, problem)) = list.covered().next() {
-        let entry = &list.exact[index];
-        return Err(format!(
-            "environment variable `{var}`: entry `{entry}` {problem}"
-        ));
+    if let Some((index, problem)) = union.covered().next() {
+        let origin = &union.exact[index];
+        let which = if index < static_exact {
+            "the route's origin"
+        } else {
+            "entry"
+        };
+        return Err(at(format!("{which} `{origin}` {problem}")));
     }
-    Ok(list)
+    Ok(OriginList {
+        exact: union.exact.split_off(static_exact),
+        patterns: union.patterns.split_off(static_patterns),
+    })
 }
 
 /// A policy's sources of origins known only at run time, `origins_env` and `origin_fn`. Most
@@ -140,34 +171,57 @@ pub struct RuntimeOrigins {
     pub check: Option<OriginFn>,
 }
 
-/// `origin_fn = path::to::predicate`: decides origins the static list does not name. It only
-/// ever sees a single, well-formed serialized origin.
+/// `origin_fn = path::to::predicate`: decides origins the static list does not name.
+///
+/// It only ever sees what a browser's web page can send: a single, well-formed serialized
+/// origin whose scheme is `http` or `https`. Pages of other schemes send `Origin: null`, except in
+/// embedders that register a scheme of their own as standard (browser extensions, Electron,
+/// Tauri, Capacitor): such an origin names an installed app, not a tenant of a web platform, so it
+/// must be listed exactly in `origins` rather than decided by a function that was written with
+/// web origins in mind.
 #[derive(Debug, Clone, Copy)]
 pub struct OriginFn {
     /// The path as written, for the audit listing.
     pub name: &'static str,
+    /// The module the path was resolved in (`module_path!()` there): the route's module, or for
+    /// a named policy's `origin_fn`, the module that declares the policy.
+    pub resolved_in: &'static str,
     /// The predicate.
     pub check: fn(&str) -> bool,
 }
 
 impl OriginFn {
-    /// Consults the predicate when `origin` is a serialized origin; anything else never reaches it.
+    /// Consults the predicate when `origin` is an `http` or `https` serialized origin; anything
+    /// else never reaches it.
     pub(crate) fn allows(&self, origin: &[u8]) -> bool {
-        std::str::from_utf8(origin)
-            .is_ok_and(|origin| cors_rules::is_serialized_origin(origin) && (self.check)(origin))
+        let web_scheme = origin.starts_with(b"https://") || origin.starts_with(b"http://");
+        web_scheme
+            && std::str::from_utf8(origin).is_ok_and(|origin| {
+                cors_rules::is_serialized_origin(origin) && (self.check)(origin)
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::parse;
+    use crate::policy::AllowedOrigins;
+
+    const NONE: AllowedOrigins = AllowedOrigins::List {
+        exact: "",
+        patterns: "",
+    };
+    const SOME: AllowedOrigins = AllowedOrigins::List {
+        exact: "https://static.example.org",
+        patterns: "",
+    };
 
     #[test]
     fn entries_are_trimmed_and_checked_like_literals() {
         let list = parse(
             "V",
             Some(" https://a.example.com ,\thttps://*.b.example.com"),
-            false,
+            &NONE,
         )
         .unwrap();
         assert_eq!(list.exact, ["https://a.example.com"]);
@@ -199,14 +253,55 @@ mod tests {
                 "entry `https://a.example.com` is already matched by `https://*.example.com`",
             ),
         ] {
-            let error = parse("V", Some(value), true).unwrap_err();
+            let error = parse("V", Some(value), &SOME).unwrap_err();
             assert!(error.starts_with("environment variable `V`: "), "{error}");
             assert!(error.contains(fragment), "{value:?}: {error}");
         }
-        assert!(parse("V", None, false).unwrap_err().contains("is not set"));
-        assert!(parse("V", Some("  "), false)
+        assert!(parse("V", None, &NONE).unwrap_err().contains("is not set"));
+        assert!(parse("V", Some("  "), &NONE)
             .unwrap_err()
             .contains("is blank"));
-        assert!(parse("V", None, true).unwrap().exact.is_empty());
+        assert!(parse("V", None, &SOME).unwrap().exact.is_empty());
+    }
+
+    /// The variable and the route's own `origins` obey the rules of one list, as two lists of
+    /// literals merged into one would (security review, item 4).
+    #[test]
+    fn entries_are_checked_together_with_the_routes_origins() {
+        let route = AllowedOrigins::List {
+            exact: "https://app.example.com",
+            patterns: "https://*.preview.example.com",
+        };
+        for (value, message) in [
+            (
+                "https://app.example.com",
+                "entry `https://app.example.com` is already in the route's `origins`; remove it \
+                 from `V`",
+            ),
+            (
+                "https://*.preview.example.com",
+                "entry `https://*.preview.example.com` is already in the route's `origins`; \
+                 remove it from `V`",
+            ),
+            (
+                "https://pr-7.preview.example.com",
+                "entry `https://pr-7.preview.example.com` is already matched by \
+                 `https://*.preview.example.com`; remove one",
+            ),
+            (
+                "https://*.example.com",
+                "the route's origin `https://app.example.com` is already matched by \
+                 `https://*.example.com`; remove one",
+            ),
+        ] {
+            assert_eq!(
+                parse("V", Some(value), &route).unwrap_err(),
+                format!("environment variable `V`: {message}")
+            );
+        }
+        // Only the variable's own entries are returned.
+        let list = parse("V", Some("https://staging.example.com"), &route).unwrap();
+        assert_eq!(list.exact, ["https://staging.example.com"]);
+        assert!(list.patterns.is_empty());
     }
 }
