@@ -110,6 +110,35 @@ async fn shared_post(item: web::Json<Item>) -> impl Responder {
     HttpResponse::Ok().body(format!("shared post {}", item.name))
 }
 
+/// Two handlers on one path and method, told apart by a `Host` guard: the admin host's for the
+/// subdomain page, with credentials; every other host's for the home page. Each preflight must be
+/// answered by the policy of the handler its actual request reaches.
+fn admin_host(ctx: &actix_web::guard::GuardContext) -> bool {
+    ctx.head()
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .is_some_and(|host| host == ADMIN_HOST)
+}
+
+/// The API's second name, which only the admin handler serves.
+pub const ADMIN_HOST: &str = "admin.localhost:18080";
+
+#[cors(
+    origins = ["http://a.app.localhost:18081"],
+    headers = ["Content-Type"],
+    credentials = true
+)]
+#[put("/guarded", guard = "admin_host")]
+async fn guarded_admin(item: web::Json<Item>) -> impl Responder {
+    HttpResponse::Ok().body(format!("admin {}", item.name))
+}
+
+#[cors(origins = ["http://localhost:18081"], headers = ["Content-Type"])]
+#[put("/guarded")]
+async fn guarded_public(item: web::Json<Item>) -> impl Responder {
+    HttpResponse::Ok().body(format!("public {}", item.name))
+}
+
 /// Preflight answers may be cached for ten minutes.
 #[cors(origins = ["http://localhost:18081"], headers = ["X-Token"], max_age = 600)]
 #[put("/cached")]
@@ -197,6 +226,8 @@ pub fn app(
         .service(fail)
         .service(shared_get)
         .service(shared_post)
+        .service(guarded_admin)
+        .service(guarded_public)
         .service(cached)
         .service(uncached)
         .service(plain)

@@ -3,6 +3,8 @@
 //! `max_age` cases) can rely on the first one having happened.
 
 use serde::Deserialize;
+
+use crate::api::ADMIN_HOST;
 use serde_json::{json, Value};
 
 /// Page origins. Chromium resolves `localhost` and every `*.localhost` name to loopback, so one
@@ -42,6 +44,8 @@ pub struct Case {
     pub page: &'static str,
     method: &'static str,
     path: &'static str,
+    /// The API's host (and port) to call, when not the usual one.
+    api_host: Option<&'static str>,
     headers: Vec<(&'static str, &'static str)>,
     body: Option<&'static str>,
     include_credentials: bool,
@@ -65,6 +69,7 @@ impl Case {
             page,
             method,
             path,
+            api_host: None,
             headers: Vec::new(),
             body: None,
             include_credentials: false,
@@ -72,6 +77,13 @@ impl Case {
             expect: Expect::Blocked,
             preflights_seen: None,
         }
+    }
+
+    /// Calls the API under another name, such as `admin.localhost:18080`: the same server, with
+    /// another `Host`.
+    fn on_host(mut self, host: &'static str) -> Self {
+        self.api_host = Some(host);
+        self
     }
 
     fn header(mut self, header: (&'static str, &'static str)) -> Self {
@@ -124,6 +136,7 @@ impl Case {
             "page": self.page,
             "method": self.method,
             "path": self.path,
+            "api_host": self.api_host,
             "headers": self.headers,
             "body": self.body,
             "credentials": if self.include_credentials { "include" } else { "same-origin" },
@@ -320,6 +333,38 @@ pub fn all() -> Vec<Case> {
             "GET",
             "/shared",
         )
+        .blocked(),
+        // Two handlers on one path and method, told apart by a Host guard.
+        Case::new("guard: the public host's policy", HOME, "PUT", "/guarded")
+            .json(PEN)
+            .readable(200, "public pen"),
+        Case::new(
+            "guard: the admin page on the public host",
+            SUBDOMAIN,
+            "PUT",
+            "/guarded",
+        )
+        .json(PEN)
+        .credentials()
+        .blocked(),
+        Case::new(
+            "guard: the admin host's policy",
+            SUBDOMAIN,
+            "PUT",
+            "/guarded",
+        )
+        .on_host(ADMIN_HOST)
+        .json(PEN)
+        .credentials()
+        .readable(200, "admin pen"),
+        Case::new(
+            "guard: the home page on the admin host",
+            HOME,
+            "PUT",
+            "/guarded",
+        )
+        .on_host(ADMIN_HOST)
+        .json(PEN)
         .blocked(),
         // max_age: the second identical call reuses the cached preflight, or not.
         Case::new("max_age = 600: first PUT", HOME, "PUT", "/cached")
