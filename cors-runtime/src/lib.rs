@@ -44,7 +44,7 @@
 //! |---|---|---|
 //! | `origins` | `["https://a.example", "https://*.example.com"]` or `["*"]` | exact serialized origins, one-label subdomain patterns, or any origin; required unless `origins_env` or `origin_fn` is given |
 //! | `origins_env` | `"CORS_ALLOWED_ORIGINS"` | more origins from a comma-separated environment variable, read and checked when the app is built |
-//! | `origin_fn` | `path::to::predicate` | a `fn(&str) -> bool` consulted for origins no list names; it only sees well-formed serialized origins |
+//! | `origin_fn` | `path::to::predicate` | a `fn(&str) -> bool` consulted for `http` and `https` origins no list names; it only sees well-formed serialized origins; in a [`policy!`], the function in scope where the policy is written |
 //! | `policy` | `crate::cors_policies::API` | a named policy (see [`policy!`]) this route builds on: list keys extend it, scalar keys replace it |
 //! | `methods` | `["GET", "POST"]` or `["*"]` | methods allowed cross-origin; default: the route's own methods, of which it must be a subset |
 //! | `headers` | `["Content-Type", "X-Token"]`, `["*"]`, `["*", "Authorization"]` | request headers a page may send |
