@@ -1,7 +1,8 @@
 //! The rules of the Fetch Standard's CORS protocol that the `#[cors]` macro (at compile time) and
 //! the runtime (on every request) both need, kept in one place so that the two can never disagree.
 //!
-//! Applications depend on `cors-runtime`; this crate is its dependency-free foundation.
+//! Applications depend on `cors-runtime`; this crate is its foundation. Its one dependency is
+//! `psl`, the whole Public Suffix List compiled into code, which judges subdomain patterns.
 //!
 //! ```
 //! use cors_rules::{check_origin, check_origin_pattern, is_token};

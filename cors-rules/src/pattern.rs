@@ -37,8 +37,9 @@ impl std::fmt::Display for OriginPattern<'_> {
 }
 
 /// Checks a subdomain pattern: exactly one `*`, as the whole leftmost label of a domain with at
-/// least two more labels that is not a public suffix or a shared hosting domain (`*.co.uk`,
-/// `*.github.io`), and the rest a valid serialized origin.
+/// least two more labels that is not a public suffix or a shared hosting domain by the whole
+/// Public Suffix List, embedded (`*.co.uk`, `*.github.io`, `*.s3.amazonaws.com`), and the rest a
+/// valid serialized origin.
 ///
 /// ```
 /// use cors_rules::check_origin_pattern;
