@@ -92,13 +92,14 @@ fn parse(
     static_origins: &AllowedOrigins,
 ) -> Result<OriginList, String> {
     let value = value.unwrap_or_default();
-    let mut union = OriginList::default();
     // The route's origins passed the same rules at compile time; they go in as they are.
-    union.exact = static_origins.exact().map(str::to_owned).collect();
-    union.patterns = static_origins
-        .patterns()
-        .map(|pattern| (pattern.to_string(), pattern.prefix.len()))
-        .collect();
+    let mut union = OriginList {
+        exact: static_origins.exact().map(str::to_owned).collect(),
+        patterns: static_origins
+            .patterns()
+            .map(|pattern| (pattern.to_string(), pattern.prefix.len()))
+            .collect(),
+    };
     let (static_exact, static_patterns) = (union.exact.len(), union.patterns.len());
     if value.trim().is_empty() {
         if static_exact + static_patterns > 0 {
