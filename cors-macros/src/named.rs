@@ -3,9 +3,10 @@
 //!
 //! A proc macro cannot read another item, so the declaration becomes a `macro_rules!` macro that
 //! holds the policy's tokens, re-exported under the policy's name (`pub(crate) use`, so any
-//! module of the crate can name it by path). `#[cors(policy = API, headers = [..])]` expands to
-//! `API! { [headers = [..]] <handler> }`, and that macro puts the handler back under
-//! `#[cors(__named(API) { <the policy's keys> }, headers = [..])]`. That second `#[cors]` merges
+//! module of the crate can name it by path). `#[cors(policy = path::API, headers = [..])]`
+//! expands to `path::API! { [headers = [..]] (path::API) <handler> }`, and that macro puts the
+//! handler back under `#[cors(__named(API, path::API) { <the policy's keys> }, headers = [..])]`.
+//! That second `#[cors]` merges
 //! the two (`attr::CorsArgs::merge_named`) and checks the result as one policy, so a combination
 //! that is wrong only together (a `*` policy plus `credentials = true`) is an error at the route.
 //! Every token keeps its span, so each error points at the literal at fault, wherever it is.
@@ -81,7 +82,8 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
 /// route: a route module with a function of the same name would silently swap in its own. So
 /// the function is bound to a constant of the policy's name (in the value namespace, beside the
 /// macro of that name), which each route reaches by the very path it names the policy with, even
-/// through a `use`.
+/// through a `use`. The constant takes the policy's name in the value namespace, so a policy with
+/// an `origin_fn` cannot share its module with a constant, static or function of that name.
 fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
     let written = crate::attr::path_text(path);
     quote! {

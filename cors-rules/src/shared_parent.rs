@@ -21,10 +21,11 @@ use psl::{Psl as _, Type};
 
 use crate::problem::Problem;
 
-/// Parents refused although the Public Suffix List has no rule for them (nor for the names right
-/// under them): each was refused before the whole list was embedded, and a pattern over it would
-/// match hosts shared by many customers. A test checks that the list still does not refuse them:
-/// drop an entry once it does.
+/// Platforms whose names are all shared by many customers although the Public Suffix List has no
+/// rule for the platform's own domain: a parent is refused when it is one of these or any name
+/// under one (`ap-northeast-1.amazonaws.com`, whose `s3.` host serves every bucket of the region,
+/// is no rule of the list either). Each was refused before the whole list was embedded. A test
+/// checks that the list still does not refuse the domains themselves: drop an entry once it does.
 const NOT_IN_THE_LIST: &[&str] = &[
     // The list has only deeper names (`s3.amazonaws.com`, `s3-website-us-east-1.amazonaws.com`,
     // `*.compute-1.amazonaws.com`, ...). The names right under `amazonaws.com` are such shared
@@ -73,6 +74,15 @@ fn listed(parent: &[u8]) -> Option<Listed> {
     }
 }
 
+/// Is `parent` one of [`NOT_IN_THE_LIST`] or a name under one?
+fn on_unlisted_platform(parent: &str) -> bool {
+    NOT_IN_THE_LIST.iter().any(|platform| {
+        parent
+            .strip_suffix(platform)
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    })
+}
+
 /// Refuses a pattern's parent domain (what follows `*.`) when anyone can get a subdomain of it.
 pub(crate) fn check_parent(scheme: &str, parent: &str) -> Result<(), Problem> {
     // Patterns reach here before the origin rules refuse capitals, and the list is lowercase:
@@ -98,7 +108,7 @@ pub(crate) fn check_parent(scheme: &str, parent: &str) -> Result<(), Problem> {
              where anyone can register a site; put the `*` under your own domain"
         ))),
         Some(Listed::Suffix(Type::Private) | Listed::Below(Type::Private)) => Err(hosting()),
-        None if NOT_IN_THE_LIST.contains(&&*parent) => Err(hosting()),
+        None if on_unlisted_platform(&parent) => Err(hosting()),
         None => Ok(()),
     }
 }
@@ -248,7 +258,8 @@ mod tests {
         // `*.compute-1.amazonaws.com` (private section): every EC2 instance's public name.
         refused("compute-1.amazonaws.com", HOSTED);
         refused("ec2-192-0-2-1.compute-1.amazonaws.com", HOSTED);
-        assert!(check_parent("https", "shop.ec2-192-0-2-1.compute-1.amazonaws.com").is_ok());
+        // Every name under `amazonaws.com` is the platform's (see `NOT_IN_THE_LIST`).
+        refused("shop.ec2-192-0-2-1.compute-1.amazonaws.com", HOSTED);
         // `*.futurecms.at` and `*.ex.futurecms.at`: `psl` does not report `ex.futurecms.at`
         // as a suffix (a name that is also a deeper wildcard's base), the wildcard below does.
         refused("ex.futurecms.at", HOSTED);
@@ -267,14 +278,28 @@ mod tests {
             // The list only knows `localhost` and `internal` through its implicit `*` rule.
             "app.localhost",
             "example.internal",
-            // `s3.amazonaws.com` is a rule, so `example.s3.amazonaws.com` is one bucket's own
-            // name and the list lets a pattern under it through. S3 allows dots in bucket names
-            // and does not reserve `x.example` to the owner of `example`, so such a pattern
-            // trusts whoever creates a bucket named `x.example`: the list cannot tell.
-            "example.s3.amazonaws.com",
         ] {
             assert!(check_parent("https", parent).is_ok(), "{parent}");
         }
+    }
+
+    /// The regional names under `amazonaws.com` are no rules of the list, nor is a bucket's name
+    /// under `s3.amazonaws.com`, which S3 does not reserve to one owner (anyone may create the
+    /// bucket `x.example`); every name under a hand-kept platform is refused.
+    #[test]
+    fn names_under_a_hand_kept_platform_are_refused() {
+        assert_eq!(listed(b"ap-northeast-1.amazonaws.com"), None);
+        for parent in [
+            "ap-northeast-1.amazonaws.com",
+            "example.s3.amazonaws.com",
+            "execute-api.us-east-1.amazonaws.com",
+            "my-project.glitch.me",
+        ] {
+            refused(parent, HOSTED);
+        }
+        // A suffix of the text, not of the labels, is another domain.
+        assert!(check_parent("https", "notamazonaws.com.example.org").is_ok());
+        assert!(check_parent("https", "myamazonaws.com").is_ok());
     }
 
     #[test]
