@@ -42,10 +42,8 @@ pub fn expand(
     expanded
 }
 
-/// The link section of the registry, as the runtime spells it. It carries the major and minor
-/// version that this crate shares with `cors-runtime`: incompatible versions in one program must
-/// not read each other's policies.
-const REGISTRY_SECTION: &str = "cors_runtime_0_1_policies";
+/// The link section of the registry, as the runtime reads it.
+const REGISTRY_SECTION: &str = cors_rules::__registry_section!();
 
 /// Every policy joins the registry `cors_runtime::policies()` reads, with no manual step, in the
 /// way the target supports (see `cors-runtime/src/registry.rs`): on Linux and Android the policy
@@ -302,22 +300,5 @@ fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
         // struct, which does not implement the trait: the compiler then prints the trait's
         // `on_unimplemented` message telling the user to move `#[cors]` up.
         const _: () = <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_registry_section_carries_the_crates_major_and_minor_version() {
-        let expected = format!(
-            "cors_runtime_{}_{}_policies",
-            env!("CARGO_PKG_VERSION_MAJOR"),
-            env!("CARGO_PKG_VERSION_MINOR")
-        );
-        assert_eq!(
-            super::REGISTRY_SECTION,
-            expected,
-            "rename the section here and in cors-runtime/src/registry.rs"
-        );
     }
 }

@@ -31,6 +31,7 @@ mod origin;
 mod pattern;
 mod problem;
 mod punycode;
+mod registry_section;
 mod shared_parent;
 mod token;
 

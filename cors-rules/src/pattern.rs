@@ -80,11 +80,6 @@ fn check(pattern: &str) -> Result<OriginPattern<'_>, Problem> {
             "has no scheme; a pattern looks like `https://*.example.com`",
         ));
     };
-    if scheme.contains('*') {
-        return Err(Problem::new(
-            "has a wildcard scheme; list each scheme as its own pattern",
-        ));
-    }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let (host, port) = split_host_port(authority);
     if port.is_some_and(|p| p.contains('*')) {

@@ -180,6 +180,7 @@ mod refusal;
 mod registry;
 mod runtime_origins;
 mod shared_generics;
+mod single_header;
 mod vary;
 
 #[doc(hidden)]

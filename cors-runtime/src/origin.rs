@@ -6,6 +6,7 @@ use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
 use crate::policy::AllowedOrigins;
 use crate::prepared::Prepared;
 use crate::refusal::Refusal;
+use crate::single_header::single;
 
 static ANY: HeaderValue = HeaderValue::from_static("*");
 
@@ -50,13 +51,11 @@ pub(crate) fn judge(prepared: &Prepared, headers: &HeaderMap) -> OriginVerdict {
     if let AllowedOrigins::Any = policy.origins {
         return OriginVerdict::Any;
     }
-    let mut values = headers.get_all(ORIGIN);
-    let Some(value) = values.next() else {
-        return OriginVerdict::Missing;
+    let value = match single(headers, &ORIGIN) {
+        Ok(Some(value)) => value,
+        Ok(None) => return OriginVerdict::Missing,
+        Err(()) => return OriginVerdict::Refused(Refusal::RepeatedOrigin),
     };
-    if values.next().is_some() {
-        return OriginVerdict::Refused(Refusal::RepeatedOrigin);
-    }
     let bytes = value.as_bytes();
     if let Some(index) = prepared
         .exact

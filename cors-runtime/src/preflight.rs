@@ -17,6 +17,7 @@ use crate::origin::judge;
 use crate::policy::AllowedHeaders;
 use crate::prepared::{Prepared, TRUE};
 use crate::refusal::Refusal;
+use crate::single_header::single;
 use crate::vary::PREFLIGHT_VARY;
 
 /// Private Network Access: Chromium asks with this header before a public page may reach a
@@ -65,8 +66,10 @@ fn answer(prepared: &Prepared, headers: &HeaderMap) -> HttpResponse {
 fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
     let policy = prepared.policy;
     let allow_origin = judge(prepared, headers).into_allow_origin(prepared)?;
-    let method =
-        single(headers, &ACCESS_CONTROL_REQUEST_METHOD).ok_or(Refusal::RequestMethodMissing)?;
+    let method = single(headers, &ACCESS_CONTROL_REQUEST_METHOD)
+        .ok()
+        .flatten()
+        .ok_or(Refusal::RequestMethodMissing)?;
     // Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
     // (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST, PUT).
     if !prepared
@@ -91,12 +94,6 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
         return Err(Refusal::PrivateNetworkNotEnabled);
     }
     Ok(allow_origin)
-}
-
-fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {
-    let mut values = headers.get_all(name);
-    let first = values.next()?;
-    values.next().is_none().then_some(first)
 }
 
 /// Is one requested header name allowed? Names compare case-insensitively; anything that is not a

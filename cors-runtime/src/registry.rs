@@ -64,21 +64,17 @@ fn compiled_in() -> Vec<&'static Policy> {
 pub(crate) mod link_section {
     use crate::policy::Policy;
 
-    // The section, `cors_runtime_0_1_policies`, is named by the attribute that `#[cors]` puts on
-    // every policy `static` (`cors-macros/src/expand.rs`) and three times below. A C identifier,
-    // so that the linker defines the `__start_`/`__stop_` symbols. It carries this crate's major
-    // and minor version: two incompatible versions of the crate in one program lay out `Policy`
-    // differently, and must not read each other's arrays.
+    // The section's name comes from `cors_rules::__registry_section!`, which the macro uses too.
 
     /// Keeps the section, and so the two symbols, in a program with no `#[cors]` handler at all.
     #[used]
-    #[unsafe(link_section = "cors_runtime_0_1_policies")]
+    #[unsafe(link_section = cors_rules::__registry_section!())]
     static EMPTY: [Policy; 0] = [];
 
     unsafe extern "Rust" {
-        #[link_name = "__start_cors_runtime_0_1_policies"]
+        #[link_name = concat!("__start_", cors_rules::__registry_section!())]
         static START: [Policy; 0];
-        #[link_name = "__stop_cors_runtime_0_1_policies"]
+        #[link_name = concat!("__stop_", cors_rules::__registry_section!())]
         static STOP: [Policy; 0];
     }
 
@@ -108,19 +104,6 @@ pub(crate) mod constructors {
 
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
-    #[test]
-    fn the_section_name_carries_this_crates_major_and_minor_version() {
-        let expected = format!(
-            "cors_runtime_{}_{}_policies",
-            env!("CARGO_PKG_VERSION_MAJOR"),
-            env!("CARGO_PKG_VERSION_MINOR")
-        );
-        assert_eq!(
-            "cors_runtime_0_1_policies", expected,
-            "rename the section in `link_section` and in cors-macros/src/expand.rs"
-        );
-    }
-
     #[test]
     fn a_program_without_annotated_handlers_lists_none() {
         assert!(super::policies().is_empty());
