@@ -125,8 +125,8 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F, B> {
-        // Answered without calling the route. It keeps the request (32 bytes) rather than the
-        // answer (136), since this enum is as large as its largest variant.
+        // Answered without calling the route. It keeps the request rather than the answer, a
+        // response several times its size, since this enum is as large as its largest variant.
         Answered {
             answered: Option<(ServiceRequest, Answer)>,
             body: PhantomData<B>,

@@ -7,8 +7,8 @@
 //! - **Linux and Android**: each policy `static` is placed in the link section
 //!   `cors_runtime_0_1_policies`, and the linker lays all of them out as one array between the
 //!   section's `__start_` and `__stop_` symbols. Nothing runs before `main`, and an application's
-//!   build pays for no code per route: on the benchmark's 200-route crate, about 0.45 G fewer
-//!   rustc instructions than the constructors below.
+//!   build pays for no code per route, where the constructors below cost a function and two
+//!   statics per route (the difference is in `benches/README.md`).
 //! - **Elsewhere**: the `inventory` crate. Each route's code submits its policy from a
 //!   constructor function that the platform runs before `main`.
 //!
