@@ -4,13 +4,13 @@ pub use actix_web;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
-pub use crate::preflight_route::{register_guarded_preflight, register_preflight, route_guard};
+pub use crate::preflight_service::{register_guarded_preflight, register_preflight, route_guard};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use crate::registry::constructors::Registered;
 pub use crate::runtime_origins::RuntimeOrigins;
 // Not called by generated code: exported so that this crate compiles it, and with it the
 // middleware's generic code that applications' debug builds then reuse (see `shared_generics`).
-pub use crate::shared_generics::register_wrapped_resource;
+pub use crate::shared_generics::compile_middleware_generics;
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
 /// routing macro, the generated check names actix-web's struct instead, which does not implement

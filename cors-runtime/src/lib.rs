@@ -174,7 +174,7 @@ mod mismatch;
 mod origin;
 mod policy;
 mod preflight;
-mod preflight_route;
+mod preflight_service;
 mod prepared;
 mod refusal;
 mod registry;

@@ -91,7 +91,7 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let policy = self.prepared.policy;
         if preflight::is_preflight(req.head()) {
-            return CorsFuture::answer(req, Answer::Preflight(self.prepared.clone()));
+            return CorsFuture::without_route(req, WithoutRoute::Preflight(self.prepared.clone()));
         }
         let verdict = judge(&self.prepared, req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
@@ -106,7 +106,7 @@ where
                 req.headers().get(ORIGIN),
             );
             if reject {
-                return CorsFuture::answer(req, Answer::Rejected);
+                return CorsFuture::without_route(req, WithoutRoute::Rejected);
             }
         }
         CorsFuture::actual(self.service.call(req), self.prepared.clone(), verdict)
@@ -125,10 +125,10 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F, B> {
-        // Answered without calling the route. It keeps the request rather than the answer, a
-        // response several times its size, since this enum is as large as its largest variant.
-        Answered {
-            answered: Option<(ServiceRequest, Answer)>,
+        // Answered without calling the route. It keeps the request rather than the response, a
+        // value several times its size, since this enum is as large as its largest variant.
+        WithoutRoute {
+            pending: Option<(ServiceRequest, WithoutRoute)>,
             body: PhantomData<B>,
         },
         // An actual request: the route's future, and what to add to its response.
@@ -143,27 +143,27 @@ pin_project! {
 
 /// What the middleware answers by itself, without calling the route.
 #[derive(Debug)]
-enum Answer {
+enum WithoutRoute {
     /// A preflight, under this policy.
     Preflight(Rc<Prepared>),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
 }
 
-impl Answer {
+impl WithoutRoute {
     fn respond(self, request: ServiceRequest) -> ServiceResponse {
         match self {
-            Answer::Preflight(prepared) => preflight::respond(&prepared, request),
-            Answer::Rejected => request.into_response(mismatch::rejected()),
+            WithoutRoute::Preflight(prepared) => preflight::respond(&prepared, request),
+            WithoutRoute::Rejected => request.into_response(mismatch::rejected()),
         }
     }
 }
 
 impl<F, B> CorsFuture<F, B> {
-    fn answer(request: ServiceRequest, answer: Answer) -> Self {
+    fn without_route(request: ServiceRequest, response: WithoutRoute) -> Self {
         CorsFuture {
-            state: State::Answered {
-                answered: Some((request, answer)),
+            state: State::WithoutRoute {
+                pending: Some((request, response)),
                 body: PhantomData,
             },
         }
@@ -188,10 +188,10 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Answered { answered, .. } => {
-                let (request, answer) =
-                    answered.take().expect("CorsFuture polled after completion");
-                Poll::Ready(Ok(answer.respond(request).map_into_right_body()))
+            StateProj::WithoutRoute { pending, .. } => {
+                let (request, without_route) =
+                    pending.take().expect("CorsFuture polled after completion");
+                Poll::Ready(Ok(without_route.respond(request).map_into_right_body()))
             }
             StateProj::Actual {
                 inner,

@@ -37,12 +37,12 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
 
 /// Answers a preflight request under `prepared`'s policy.
 pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceResponse {
-    let response = answer(prepared, request.headers());
+    let response = response_to(prepared, request.headers());
     request.into_response(response)
 }
 
-/// The answer to a preflight under `prepared`'s policy.
-fn answer(prepared: &Prepared, headers: &HeaderMap) -> HttpResponse {
+/// The response to a preflight under `prepared`'s policy.
+fn response_to(prepared: &Prepared, headers: &HeaderMap) -> HttpResponse {
     let policy = prepared.policy;
     match decide(prepared, headers) {
         Ok(allow_origin) => allowed(prepared, headers, allow_origin),

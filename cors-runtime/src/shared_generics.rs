@@ -17,7 +17,7 @@ use crate::policy::Policy;
 
 /// Registers a resource wrapped in the CORS middleware, as the routing macro's code does once
 /// `#[cors]` has added its `wrap`. Nothing calls it: it exists to be compiled (see the module).
-pub fn register_wrapped_resource(config: &mut AppService, policy: &'static Policy) {
+pub fn compile_middleware_generics(config: &mut AppService, policy: &'static Policy) {
     let resource = Resource::new("").wrap(Cors::new(policy));
     HttpServiceFactory::register(resource, config);
 }

@@ -59,9 +59,9 @@ pub fn register_guarded_preflight(
     // The router checks every guard of the list; the preflight test goes first, as it rules out
     // most requests without calling into the application's code.
     let mut guards: Vec<Box<dyn Guard>> = Vec::with_capacity(1 + route_guards.len());
-    guards.push(Box::new(PreflightFor { route_methods }));
+    guards.push(Box::new(PreflightGuard { route_methods }));
     guards.extend(route_guards);
-    config.register_service(rdef, Some(guards), PreflightAnswer { policy }, None);
+    config.register_service(rdef, Some(guards), PreflightServiceFactory { policy }, None);
 }
 
 /// One `guard = "path"` of a routing attribute, made the way actix-web's routing macros make it.
@@ -77,11 +77,11 @@ where
 /// same path each answer the preflights for their own method under their own policy.
 ///
 /// Unlike `guard::Options()`, it records nothing in the request's extensions.
-struct PreflightFor {
+struct PreflightGuard {
     route_methods: &'static [&'static str],
 }
 
-impl Guard for PreflightFor {
+impl Guard for PreflightGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         let head = ctx.head();
         preflight::is_preflight(head)
@@ -101,11 +101,11 @@ impl Guard for PreflightFor {
 
 /// Makes the service that answers a preflight under one policy; the handler never runs.
 #[derive(Clone, Copy)]
-struct PreflightAnswer {
+struct PreflightServiceFactory {
     policy: &'static Policy,
 }
 
-impl ServiceFactory<ServiceRequest> for PreflightAnswer {
+impl ServiceFactory<ServiceRequest> for PreflightServiceFactory {
     type Response = ServiceResponse;
     type Error = Error;
     type Config = ();
