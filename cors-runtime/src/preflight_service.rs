@@ -3,10 +3,10 @@
 //! service on the same path for it, *after* the handler's resource.
 //!
 //! After, because the router tries services in registration order, and every service it tries
-//! costs a path match even when its guard then says no. Registered first, this service would charge that to every actual request, to turn it
-//! away; registered after, only a preflight pays, by first meeting the handler's method guard
-//! (which records the method in the request's extensions: three allocations, still fewer than a
-//! bare `GET` makes). Actual requests outnumber preflights, which browsers cache for `max_age`.
+//! costs a path match even when its guard then says no. Registered first, this service would
+//! charge that to every actual request, to turn it away; registered after, only a preflight pays,
+//! by first meeting the handler's method guard (which records the method in the request's
+//! extensions: three allocations, still fewer than a bare `GET` makes). Actual requests outnumber preflights, which browsers cache for `max_age`.
 //!
 //! It is registered as a bare service rather than a `Resource`, whose default service would box
 //! its future: answering a preflight builds the response and nothing else.

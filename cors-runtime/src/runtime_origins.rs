@@ -132,10 +132,10 @@ fn parse(
                     .into(),
             ));
         }
-        let in_static = static_origins.exact().any(|origin| origin == entry)
-            || static_origins
-                .patterns()
-                .any(|pattern| pattern.to_string() == entry);
+        let in_static = union.exact[..static_exact].iter().any(|o| o == entry)
+            || union.patterns[..static_patterns]
+                .iter()
+                .any(|(p, _)| p == entry);
         if in_static {
             return Err(at(format!(
                 "entry `{entry}` is already in the route's `origins`; remove it from `{var}`"
