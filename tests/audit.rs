@@ -2,7 +2,7 @@
 //! registration step, and a team can assert its own rules over all of them.
 
 use actix_web::{post, routes, HttpResponse};
-use cors_runtime::{cors, AllowedHeaders, Policy};
+use cors_runtime::{cors, AllowedHeaders, AllowedOrigin, Policy};
 
 #[cors(origins = ["https://app.example.com", "https://*.preview.example.com"], headers = ["Content-Type"], credentials = true, max_age = 600)]
 #[post("/orders")]
@@ -24,7 +24,18 @@ async fn by_hand() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
-fn policy(route: &str) -> &'static Policy {
+/// Tenants' own domains, decided at run time.
+fn is_tenant(origin: &str) -> bool {
+    origin.ends_with(".tenants.example.net")
+}
+
+#[cors(origins = ["https://app.example.com"], origin_fn = is_tenant, credentials = true)]
+#[post("/tenant-orders")]
+async fn create_tenant_order() -> HttpResponse {
+    HttpResponse::Created().finish()
+}
+
+fn policy(route: &str) -> Policy {
     cors_runtime::policies()
         .into_iter()
         .find(|p| p.route() == route)
@@ -34,7 +45,10 @@ fn policy(route: &str) -> &'static Policy {
 #[test]
 fn every_annotated_handler_is_listed_with_its_effective_policy() {
     let routes: Vec<&str> = cors_runtime::policies().iter().map(|p| p.route()).collect();
-    assert_eq!(routes, ["by_hand", "create_order", "status"]);
+    assert_eq!(
+        routes,
+        ["by_hand", "create_order", "create_tenant_order", "status"]
+    );
 
     let order_policy = policy("create_order");
     assert_eq!(
@@ -44,36 +58,42 @@ fn every_annotated_handler_is_listed_with_its_effective_policy() {
     );
     assert_eq!(order_policy.paths(), ["/orders"]);
     assert_eq!(order_policy.methods().collect::<Vec<_>>(), ["POST"]);
+    let origins: Vec<String> = order_policy.origins().map(|o| o.to_string()).collect();
     assert_eq!(
-        order_policy.origin_list().collect::<Vec<_>>(),
+        origins,
         ["https://app.example.com", "https://*.preview.example.com"]
     );
     assert!(order_policy.credentials());
     assert_eq!(order_policy.max_age(), Some(600));
-    assert!(matches!(
-        order_policy.headers(),
-        AllowedHeaders::List { .. }
-    ));
+    assert!(matches!(order_policy.headers(), AllowedHeaders::List(_)));
     assert_eq!(
         order_policy.headers().names().collect::<Vec<_>>(),
         ["Content-Type"]
     );
-    let origins = order_policy.origins();
-    assert_eq!(
-        origins.exact().collect::<Vec<_>>(),
-        ["https://app.example.com"]
-    );
-    let patterns: Vec<_> = origins.patterns().collect();
-    assert_eq!(
-        (patterns[0].prefix, patterns[0].suffix, patterns.len()),
-        ("https://", ".preview.example.com", 1)
-    );
+    let origins: Vec<AllowedOrigin> = order_policy.origins().collect();
+    assert!(matches!(
+        origins[..],
+        [AllowedOrigin::Exact("https://app.example.com"), AllowedOrigin::Pattern(pattern)]
+            if (pattern.prefix, pattern.suffix) == ("https://", ".preview.example.com")
+    ));
 
     let health = policy("status");
     assert_eq!(health.paths(), ["/status", "/health"]);
-    assert_eq!(health.origin_list().collect::<Vec<_>>(), ["*"]);
-    assert_eq!(health.origins().exact().count(), 0);
+    let origins: Vec<AllowedOrigin> = health.origins().collect();
+    assert!(matches!(origins[..], [AllowedOrigin::Any]));
     assert_eq!(health.headers().names().count(), 0);
+
+    // A function is an entry of its own, not a string that looks like an origin.
+    let tenant = policy("create_tenant_order");
+    let origins: Vec<AllowedOrigin> = tenant.origins().collect();
+    assert!(matches!(
+        origins[..],
+        [AllowedOrigin::Exact("https://app.example.com"), AllowedOrigin::Function(f)]
+            if f.name() == "is_tenant" && f.resolved_in() == "audit"
+    ));
+    assert!(tenant
+        .to_string()
+        .ends_with("origins https://app.example.com, origin_fn is_tenant (in audit); credentials"));
 
     let manual = policy("by_hand");
     assert!(manual.paths().is_empty());
@@ -93,12 +113,17 @@ fn no_route_sends_credentials_to_a_plain_http_origin() {
         if !policy.credentials() {
             continue;
         }
-        for origin in policy.origin_list() {
-            assert!(
-                origin.starts_with("https://") || is_loopback(&origin),
-                "{} sends credentials to {origin}",
-                policy.route()
-            );
+        for origin in policy.origins() {
+            let allowed = match origin {
+                AllowedOrigin::Exact(origin) => {
+                    origin.starts_with("https://") || is_loopback(origin)
+                }
+                AllowedOrigin::Pattern(pattern) => pattern.prefix == "https://",
+                // Checked where they are written.
+                AllowedOrigin::Function(_) | AllowedOrigin::Unread { .. } => true,
+                _ => false,
+            };
+            assert!(allowed, "{} sends credentials to {origin}", policy.route());
         }
     }
 }

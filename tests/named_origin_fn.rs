@@ -115,7 +115,7 @@ fn the_audit_names_the_function_and_where_it_was_resolved() {
         .iter()
         .map(|p| {
             let f = p.origin_fn().expect("every route here has one");
-            (p.route(), f.name, f.resolved_in)
+            (p.route(), f.name(), f.resolved_in())
         })
         .collect();
     assert_eq!(

@@ -99,6 +99,30 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
         assert!(record.contains(origin), "{name}: {record}");
     }
 
+    // One format for every refusal: route, request, outcome, reason, and what the request sent.
+    let records = logged(async {
+        let req = preflight("/items", APP, "GET", Some("x-token, x-secret")).to_request();
+        test::call_service(&app, req).await;
+        let req = from_origin(Method::GET, "/items", EVIL).to_request();
+        test::call_service(&app, req).await;
+    })
+    .await;
+    assert_eq!(
+        records,
+        [
+            format!(
+                "DEBUG list_items: OPTIONS /items preflight refused with 403: request header \
+                 `x-secret` is not allowed by the policy (Origin: \"{APP}\", \
+                 Access-Control-Request-Method: \"GET\", Access-Control-Request-Headers: \
+                 \"x-token, x-secret\")"
+            ),
+            format!(
+                "DEBUG list_items: GET /items served without CORS headers: the origin is not \
+                 allowed by the policy (Origin: \"{EVIL}\")"
+            ),
+        ]
+    );
+
     // Allowed requests log nothing.
     let records = logged(async {
         let req = preflight("/items", APP, "GET", Some("x-token")).to_request();

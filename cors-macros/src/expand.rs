@@ -14,6 +14,8 @@
 //! struct of the same name (types and values live in different namespaces) offers
 //! `list::cors()`, the middleware to wrap the resource with; it also answers preflights.
 
+use cors_rules::stored::{store_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
+use cors_rules::WILDCARD;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -76,10 +78,11 @@ fn policy_static_name(name: &Ident) -> Ident {
 }
 
 /// The policy as a `static` built from literals, so nothing is parsed, locked or allocated at
-/// run time. A plain item rather than one inside a function: every function costs the
-/// application's build a trip through code generation. Absent strings are empty rather than
-/// `None` (see `cors_runtime::Policy` for why), and the run-time origin sources, when there are
-/// any, get a `static` of their own: the environment's origins are read once, into it.
+/// run time, in the encoding `cors_rules::stored` owns (see `cors_runtime::__private::StoredPolicy`
+/// for why lists are joined strings and absent values empty). A plain item rather than one inside a
+/// function: every function costs the application's build a trip through code generation. The
+/// run-time origin sources, when there are any, get a `static` of their own: the environment's
+/// origins are read once, into it.
 fn policy_item(
     name: &Ident,
     policy_static: &Ident,
@@ -89,40 +92,29 @@ fn policy_item(
 ) -> TokenStream {
     let route = name.to_string();
     let named_name = named.map(|n| n.name.to_string()).unwrap_or_default();
-    // Lists are joined into one string each, with separators their entries cannot contain
-    // (checked origins hold no space, header names and methods no comma): one string is much
-    // cheaper for the application's build than a slice (see `cors_runtime::Policy`).
     let origins = match &policy.origins {
-        Origins::Any => quote!(::cors_runtime::AllowedOrigins::Any),
-        Origins::List { exact, patterns } => {
-            let exact = exact.join(" ");
-            let patterns = patterns.join(" ");
-            quote!(::cors_runtime::AllowedOrigins::List {
-                exact: #exact,
-                patterns: #patterns,
-            })
-        }
+        Origins::Any => JoinedOrigins::ANY.to_owned(),
+        Origins::List(list) => JoinedOrigins::join(list.texts()),
     };
-    let allow_methods = policy.methods.join(", ");
+    let methods = JoinedNames::join(policy.methods.iter().map(String::as_str));
+    let header_names = match &policy.headers {
+        Headers::List(names) => JoinedNames::join(names.iter().map(String::as_str)),
+        Headers::None | Headers::Any { .. } => String::new(),
+    };
     let headers = match &policy.headers {
-        Headers::None => quote!(::cors_runtime::AllowedHeaders::None),
-        Headers::List(names) => {
-            let allow_headers = names.join(", ");
-            quote!(::cors_runtime::AllowedHeaders::List { allow_headers: #allow_headers })
-        }
-        Headers::Any { authorization } => {
-            quote!(::cors_runtime::AllowedHeaders::Any { authorization: #authorization })
-        }
+        Headers::None => AllowedHeaders::None,
+        Headers::List(_) => AllowedHeaders::List(JoinedNames::new(&header_names)),
+        Headers::Any { authorization } => AllowedHeaders::Any {
+            authorization: *authorization,
+        },
     };
+    let headers = headers.header_value().unwrap_or_default();
     let expose_headers = match &policy.expose_headers {
         ExposeHeaders::None => String::new(),
-        ExposeHeaders::List(names) => names.join(", "),
-        ExposeHeaders::Any => "*".to_owned(),
+        ExposeHeaders::List(names) => JoinedNames::join(names.iter().map(String::as_str)),
+        ExposeHeaders::Any => WILDCARD.to_owned(),
     };
-    let max_age = policy
-        .max_age
-        .map(|seconds| seconds.to_string())
-        .unwrap_or_default();
+    let max_age = store_max_age(policy.max_age);
     let credentials = policy.credentials;
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
@@ -134,20 +126,21 @@ fn policy_item(
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         #in_section
-        static #policy_static: ::cors_runtime::Policy = ::cors_runtime::Policy {
-            route: #route,
-            named: #named_name,
-            paths: &[#(#paths),*],
-            origins: #origins,
-            runtime_origins: #runtime_origins,
-            allow_methods: #allow_methods,
-            headers: #headers,
-            expose_headers: #expose_headers,
-            credentials: #credentials,
-            max_age: #max_age,
-            private_network: #private_network,
-            reject_mismatch: #reject_mismatch,
-        };
+        static #policy_static: ::cors_runtime::__private::StoredPolicy =
+            ::cors_runtime::__private::StoredPolicy {
+                route: #route,
+                named: #named_name,
+                paths: &[#(#paths),*],
+                origins: #origins,
+                runtime_origins: #runtime_origins,
+                methods: #methods,
+                headers: #headers,
+                expose_headers: #expose_headers,
+                credentials: #credentials,
+                max_age: #max_age,
+                private_network: #private_network,
+                reject_mismatch: #reject_mismatch,
+            };
 
         #submitted
     }
@@ -168,10 +161,11 @@ fn runtime_origins(
         );
     }
     let env = match &policy.origins_env {
-        Some(var) => quote!(::core::option::Option::Some(::cors_runtime::EnvOrigins::new(#var))),
+        Some(var) => quote!(::core::option::Option::Some(
+            ::cors_runtime::__private::env_origins(#var)
+        )),
         None => quote!(::core::option::Option::None),
     };
-    // The user's path keeps its span, so a predicate of the wrong type is reported on it.
     let check = match (&policy.origin_fn, named) {
         // The named policy's own function, bound where the policy is declared.
         (Some(_), Some(named)) if named.binds_origin_fn => {
@@ -179,12 +173,8 @@ fn runtime_origins(
             quote!(::core::option::Option::Some(#policy_path))
         }
         (Some(path), _) => {
-            let written = path_text(path);
-            quote!(::core::option::Option::Some(::cors_runtime::OriginFn {
-                name: #written,
-                resolved_in: ::core::module_path!(),
-                check: #path,
-            }))
+            let origin_fn = stored_origin_fn(path);
+            quote!(::core::option::Option::Some(#origin_fn))
         }
         (None, _) => quote!(::core::option::Option::None),
     };
@@ -198,13 +188,26 @@ fn runtime_origins(
     (quote!(&#item_name), item)
 }
 
+/// `origin_fn = path`, resolved where this expression is written. The user's path keeps its
+/// span, so a predicate of the wrong type is reported on it.
+pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
+    let written = path_text(path);
+    quote! {
+        ::cors_runtime::__private::StoredOriginFn {
+            name: #written,
+            resolved_in: ::core::module_path!(),
+            check: #path,
+        }
+    }
+}
+
 fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> TokenStream {
     let name = handler.sig.ident.clone();
     let vis = std::mem::replace(&mut handler.vis, syn::Visibility::Inherited);
     let hidden = format_ident!("__cors_route_{}", name);
     handler.sig.ident = hidden.clone();
 
-    let cors_wrap = format!("::cors_runtime::Cors::new(&{policy_static})");
+    let cors_wrap = format!("::cors_runtime::__private::cors(&{policy_static})");
     let resource_name = name.to_string();
     for registration in &route.registrations {
         let attr = &mut handler.attrs[registration.attr_index];
@@ -288,7 +291,7 @@ fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
             /// The CORS middleware for this handler's policy. Wrap the resource that serves the
             /// handler with it: it answers preflights and decorates every response.
             #vis fn cors() -> ::cors_runtime::Cors {
-                ::cors_runtime::Cors::new(&#policy_static)
+                ::cors_runtime::__private::cors(&#policy_static)
             }
         }
 

@@ -85,15 +85,11 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
 /// through a `use`. The constant takes the policy's name in the value namespace, so a policy with
 /// an `origin_fn` cannot share its module with a constant, static or function of that name.
 fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
-    let written = crate::attr::path_text(path);
+    let origin_fn = crate::expand::stored_origin_fn(path);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
-        pub(crate) const #name: ::cors_runtime::OriginFn = ::cors_runtime::OriginFn {
-            name: #written,
-            resolved_in: ::core::module_path!(),
-            check: #path,
-        };
+        pub(crate) const #name: ::cors_runtime::__private::StoredOriginFn = #origin_fn;
     }
 }
 

@@ -44,11 +44,8 @@ pub struct Policy {
 
 pub enum Origins {
     Any,
-    /// Exact serialized origins, and subdomain patterns as written.
-    List {
-        exact: Vec<String>,
-        patterns: Vec<String>,
-    },
+    /// Exact serialized origins and subdomain patterns, as written.
+    List(OriginList),
 }
 
 pub enum Headers {
@@ -110,10 +107,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
                     ),
                 ));
             }
-            Origins::List {
-                exact: Vec::new(),
-                patterns: Vec::new(),
-            }
+            Origins::List(OriginList::default())
         }
     };
     let origins_env = check_runtime_sources(args, &origins, &mut errors);
@@ -262,29 +256,19 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
     }
 
     let mut checked = OriginList::default();
-    // The literal of each exact origin, in the list's order, for errors found once all are in.
-    let mut exact_lits: Vec<&LitStr> = Vec::new();
+    // The literal of each accepted entry, in the list's order, for errors found once all are in.
+    let mut accepted: Vec<&LitStr> = Vec::new();
     for (value, lit) in list.values() {
-        let exact_before = checked.exact.len();
         match checked.push(&value) {
             Err(problem) => errors.at(lit, format!("origin `{value}` {problem}")),
-            Ok(()) if checked.exact.len() > exact_before => exact_lits.push(lit),
-            Ok(()) => {}
+            Ok(()) => accepted.push(lit),
         }
     }
     for (index, problem) in checked.covered() {
-        let origin = &checked.exact[index];
-        errors.at(exact_lits[index], format!("origin `{origin}` {problem}"));
+        let lit = accepted[index];
+        errors.at(lit, format!("origin `{}` {problem}", lit.value()));
     }
-    let patterns = checked
-        .patterns
-        .into_iter()
-        .map(|(pattern, _star)| pattern)
-        .collect();
-    Origins::List {
-        exact: checked.exact,
-        patterns,
-    }
+    Origins::List(checked)
 }
 
 fn check_methods(

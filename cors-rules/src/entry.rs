@@ -6,13 +6,52 @@ use crate::origin::check_origin;
 use crate::pattern::{check_origin_pattern, OriginPattern};
 use crate::problem::Problem;
 
-/// A checked origin-list entry.
+/// An origin-list entry: a serialized origin or a subdomain pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OriginEntry<'a> {
     /// A serialized origin, compared byte for byte.
-    Exact,
+    Exact(&'a str),
     /// A one-label subdomain pattern, split around its `*`.
     Pattern(OriginPattern<'a>),
+}
+
+impl<'a> OriginEntry<'a> {
+    /// Reads an entry that already passed [`check_origin_entry`], as it was written: a pattern
+    /// when it holds a `*`. Telling the two apart and splitting the pattern are one step, so no
+    /// entry can be lost between them.
+    ///
+    /// ```
+    /// use cors_rules::OriginEntry;
+    ///
+    /// assert_eq!(OriginEntry::of_checked("https://a.example.com"), OriginEntry::Exact("https://a.example.com"));
+    /// let OriginEntry::Pattern(pattern) = OriginEntry::of_checked("https://*.example.com") else { panic!() };
+    /// assert_eq!((pattern.prefix, pattern.suffix), ("https://", ".example.com"));
+    /// ```
+    pub fn of_checked(entry: &'a str) -> Self {
+        match entry.split_once('*') {
+            Some((prefix, suffix)) => OriginEntry::Pattern(OriginPattern { prefix, suffix }),
+            None => OriginEntry::Exact(entry),
+        }
+    }
+
+    /// Does the request's `Origin` value match: byte for byte for an exact origin, one label
+    /// under the pattern's parent for a pattern?
+    pub fn matches(&self, origin: &[u8]) -> bool {
+        match self {
+            OriginEntry::Exact(exact) => exact.as_bytes() == origin,
+            OriginEntry::Pattern(pattern) => pattern.matches(origin),
+        }
+    }
+}
+
+/// The entry as written: `https://app.example.com`, `https://*.example.com`.
+impl std::fmt::Display for OriginEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginEntry::Exact(origin) => f.write_str(origin),
+            OriginEntry::Pattern(pattern) => pattern.fmt(f),
+        }
+    }
 }
 
 /// Checks one entry: a pattern when it holds a `*`, else a serialized origin.
@@ -20,7 +59,7 @@ pub enum OriginEntry<'a> {
 /// ```
 /// use cors_rules::{check_origin_entry, OriginEntry};
 ///
-/// assert_eq!(check_origin_entry("https://app.example.com"), Ok(OriginEntry::Exact));
+/// assert_eq!(check_origin_entry("https://app.example.com"), Ok(OriginEntry::Exact("https://app.example.com")));
 /// assert!(matches!(check_origin_entry("https://*.example.com"), Ok(OriginEntry::Pattern(_))));
 /// assert!(check_origin_entry("https://app.example.com/").is_err());
 /// ```
@@ -28,7 +67,7 @@ pub fn check_origin_entry(entry: &str) -> Result<OriginEntry<'_>, Problem> {
     if entry.contains('*') {
         check_origin_pattern(entry).map(OriginEntry::Pattern)
     } else {
-        check_origin(entry).map(|()| OriginEntry::Exact)
+        check_origin(entry).map(|()| OriginEntry::Exact(entry))
     }
 }
 
@@ -46,51 +85,82 @@ pub fn check_origin_entry(entry: &str) -> Result<OriginEntry<'_>, Problem> {
 /// assert!(list.push("https://a.example.com").is_err());
 /// let covered: Vec<usize> = list.covered().map(|(index, _)| index).collect();
 /// assert_eq!(covered, [0]);
+/// assert!(list.matches(b"https://b.example.com"));
 /// ```
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct OriginList {
-    /// The exact origins, in order.
-    pub exact: Vec<String>,
-    /// The patterns as written, each with the byte index of its `*`.
-    pub patterns: Vec<(String, usize)>,
+    /// The checked entries as written, in order.
+    entries: Vec<String>,
 }
 
 impl OriginList {
     /// Adds one entry, or says which rule it breaks (the message does not repeat the entry).
     pub fn push(&mut self, entry: &str) -> Result<(), Problem> {
-        let listed =
-            self.exact.iter().any(|e| e == entry) || self.patterns.iter().any(|(p, _)| p == entry);
-        if listed {
+        if self.contains(entry) {
             return Err(Problem::new("is listed twice; remove one"));
         }
-        match check_origin_entry(entry)? {
-            OriginEntry::Exact => self.exact.push(entry.to_owned()),
-            OriginEntry::Pattern(pattern) => {
-                self.patterns.push((entry.to_owned(), pattern.prefix.len()));
-            }
-        }
+        check_origin_entry(entry)?;
+        self.entries.push(entry.to_owned());
         Ok(())
     }
 
-    /// The patterns, split for matching.
-    pub fn pattern_splits(&self) -> impl Iterator<Item = OriginPattern<'_>> {
-        self.patterns.iter().map(|(pattern, star)| OriginPattern {
-            prefix: &pattern[..*star],
-            suffix: &pattern[*star + 1..],
-        })
+    /// Is `entry` listed, as written?
+    pub fn contains(&self, entry: &str) -> bool {
+        self.entries.iter().any(|listed| listed == entry)
     }
 
-    /// Once every entry is in: each exact origin (by its index in `exact`) that a pattern of the
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the list has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries as written, in order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(String::as_str)
+    }
+
+    /// The entries, in order.
+    pub fn entries(&self) -> impl Iterator<Item = OriginEntry<'_>> {
+        self.texts().map(OriginEntry::of_checked)
+    }
+
+    /// Does the request's `Origin` value match an entry?
+    pub fn matches(&self, origin: &[u8]) -> bool {
+        self.entries().any(|entry| entry.matches(origin))
+    }
+
+    /// The entries from index `at` on, which leave this list.
+    pub fn split_off(&mut self, at: usize) -> OriginList {
+        OriginList {
+            entries: self.entries.split_off(at),
+        }
+    }
+
+    /// Once every entry is in: each exact origin (by its index in the list) that a pattern of the
     /// list already matches, and why it should go.
     pub fn covered(&self) -> impl Iterator<Item = (usize, Problem)> + '_ {
-        self.exact.iter().enumerate().filter_map(|(index, origin)| {
-            let mut covering = self.pattern_splits().zip(&self.patterns);
-            covering
-                .find(|(split, _)| split.matches(origin.as_bytes()))
-                .map(|(_, (pattern, _))| {
-                    let message = format!("is already matched by `{pattern}`; remove one");
-                    (index, Problem::new(message))
-                })
-        })
+        self.entries()
+            .enumerate()
+            .filter_map(|(index, entry)| match entry {
+                OriginEntry::Exact(origin) => Some((index, origin)),
+                OriginEntry::Pattern(_) => None,
+            })
+            .filter_map(|(index, origin)| {
+                let mut patterns = self.entries().filter_map(|entry| match entry {
+                    OriginEntry::Pattern(pattern) => Some(pattern),
+                    OriginEntry::Exact(_) => None,
+                });
+                patterns
+                    .find(|pattern| pattern.matches(origin.as_bytes()))
+                    .map(|pattern| {
+                        let message = format!("is already matched by `{pattern}`; remove one");
+                        (index, Problem::new(message))
+                    })
+            })
     }
 }

@@ -33,6 +33,7 @@ mod problem;
 mod punycode;
 mod registry_section;
 mod shared_parent;
+pub mod stored;
 mod token;
 
 pub use entry::{check_origin_entry, OriginEntry, OriginList};

@@ -4,13 +4,27 @@ pub use actix_web;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
+use crate::middleware::Cors;
+pub use crate::policy::StoredPolicy;
 pub use crate::preflight_service::{register_guarded_preflight, register_preflight, route_guard};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use crate::registry::constructors::Registered;
-pub use crate::runtime_origins::RuntimeOrigins;
+use crate::runtime_origins::EnvOrigins;
+pub use crate::runtime_origins::{RuntimeOrigins, StoredOriginFn};
 // Not called by generated code: exported so that this crate compiles it, and with it the
 // middleware's generic code that applications' debug builds then reuse (see `shared_generics`).
 pub use crate::shared_generics::compile_middleware_generics;
+
+/// The middleware enforcing `policy`: the `wrap` `#[cors]` adds to a routed handler, and what
+/// `handler::cors()` returns for one registered by hand.
+pub fn cors(policy: &'static StoredPolicy) -> Cors {
+    Cors::new(policy)
+}
+
+/// `origins_env = "VAR"`, not read yet: it is read when the policy is first prepared.
+pub const fn env_origins(var: &'static str) -> EnvOrigins {
+    EnvOrigins::new(var)
+}
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a
 /// routing macro, the generated check names actix-web's struct instead, which does not implement

@@ -7,16 +7,14 @@ use actix_web::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, VARY,
 };
 
-use crate::origin::OriginVerdict;
-use crate::prepared::{Prepared, TRUE};
-use crate::vary::{append_vary, VARY_ORIGIN};
+use crate::headers::{append_vary, OriginVerdict, VARY_ORIGIN};
+use crate::prepared::Prepared;
 
 /// Adds the CORS response headers for `verdict` to `headers`. Values are the policy's own, made
 /// once, or the request's own (reference-counted) origin: nothing is allocated or checked again
 /// here.
 pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mut HeaderMap) {
-    let policy = prepared.policy;
-    let allow_origin = verdict.into_allow_origin(prepared).ok();
+    let allow_origin = prepared.allow_origin.to_header(verdict).ok();
     let granted = allow_origin.is_some();
     let present = HandlerWrote::scan(headers);
     // The policy is the only authority on who may read the answer: a grant the handler wrote by
@@ -27,14 +25,18 @@ pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mu
         ACCESS_CONTROL_ALLOW_ORIGIN,
         allow_origin,
     );
-    let credentials = (granted && policy.credentials).then(|| TRUE.clone());
+    let credentials = granted
+        .then(|| prepared.allow_credentials.to_header())
+        .flatten();
     set(
         headers,
         present.allow_credentials,
         ACCESS_CONTROL_ALLOW_CREDENTIALS,
         credentials,
     );
-    let expose = prepared.expose_headers.clone().filter(|_| granted);
+    let expose = granted
+        .then(|| prepared.expose_headers.to_header())
+        .flatten();
     set(
         headers,
         present.expose_headers,
@@ -44,7 +46,7 @@ pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mu
     if present.stray {
         headers.retain(|name, _| !is_stray(name));
     }
-    if policy.varies_by_origin() {
+    if prepared.allow_origin.varies_by_origin() {
         if present.vary {
             append_vary(headers, &VARY_ORIGIN);
         } else {

@@ -169,9 +169,9 @@
 #![warn(missing_docs)]
 
 mod decorate;
+mod headers;
 mod middleware;
-mod mismatch;
-mod origin;
+mod on_mismatch;
 mod policy;
 mod preflight;
 mod preflight_service;
@@ -181,14 +181,14 @@ mod registry;
 mod runtime_origins;
 mod shared_generics;
 mod single_header;
-mod vary;
 
 #[doc(hidden)]
 pub mod __private;
 
 pub use cors_macros::{cors, policy};
-pub use cors_rules::OriginPattern;
+pub use cors_rules::stored::AllowedHeaders;
+pub use cors_rules::{OriginEntry, OriginList, OriginPattern};
 pub use middleware::{Cors, CorsFuture, CorsService};
-pub use policy::{AllowedHeaders, AllowedOrigins, Policy};
+pub use policy::{AllowedOrigin, Policy};
 pub use registry::policies;
 pub use runtime_origins::{EnvOrigins, OriginFn};

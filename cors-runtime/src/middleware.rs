@@ -10,43 +10,40 @@ use std::task::{Context, Poll};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::ORIGIN;
 use actix_web::Error;
 use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
-use crate::mismatch;
-use crate::origin::{judge, OriginVerdict};
-use crate::policy::Policy;
+use crate::headers::OriginVerdict;
+use crate::on_mismatch;
+use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
+use crate::refusal::{self, Outcome};
 
 /// The CORS middleware for one policy.
 ///
 /// `#[cors]` installs it on annotated routes by itself. For a handler registered by hand, the
 /// macro generates `handler::cors()`, which returns this middleware to wrap the resource with;
 /// it then answers that resource's preflights as well.
+///
+/// Building the app (`init_service`, or each worker of an `HttpServer`) panics when the policy
+/// reads `origins_env` and the variable holds an entry that is not an origin (or is missing on a
+/// route without static `origins`): the message names the variable, the entry and the rule, and
+/// no request is served with it.
 #[derive(Debug, Clone, Copy)]
 pub struct Cors {
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
 }
 
 impl Cors {
-    /// The middleware enforcing `policy`. Called by generated code.
-    ///
-    /// # Panics
-    ///
-    /// When the policy reads `origins_env` and the variable holds an entry that is not an origin
-    /// (or is missing on a route without static `origins`): the message names the variable, the
-    /// entry and the rule. This happens while the app is built, before any request is served.
-    pub fn new(policy: &'static Policy) -> Self {
-        policy.prepare();
+    pub(crate) fn new(policy: &'static StoredPolicy) -> Self {
         Cors { policy }
     }
 
     /// The policy this middleware enforces.
-    pub fn policy(&self) -> &'static Policy {
-        self.policy
+    pub fn policy(&self) -> Policy {
+        Policy::new(self.policy)
     }
 }
 
@@ -89,22 +86,18 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let policy = self.prepared.policy;
+        let prepared = &self.prepared;
         if preflight::is_preflight(req.head()) {
-            return CorsFuture::without_route(req, WithoutRoute::Preflight(self.prepared.clone()));
+            return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
-        let verdict = judge(&self.prepared, req.headers());
+        let verdict = prepared.allow_origin.judge(req.headers());
         if let OriginVerdict::Refused(reason) = verdict {
-            let reject = policy.reject_mismatch && !mismatch::is_same_origin(&req);
-            log::debug!(
-                target: "cors_runtime",
-                "{}: {} {} {}: {reason} (Origin: {:?})",
-                policy.route,
-                if reject { "rejected with 403" } else { "no CORS headers for" },
-                req.method(),
-                req.path(),
-                req.headers().get(ORIGIN),
-            );
+            let reject = prepared.reject_mismatch && !on_mismatch::is_same_origin(&req);
+            let outcome = match reject {
+                true => Outcome::Rejected,
+                false => Outcome::ServedWithoutCors,
+            };
+            refusal::log(prepared.route, outcome, req.head(), reason);
             if reject {
                 return CorsFuture::without_route(req, WithoutRoute::Rejected);
             }
@@ -154,7 +147,7 @@ impl WithoutRoute {
     fn respond(self, request: ServiceRequest) -> ServiceResponse {
         match self {
             WithoutRoute::Preflight(prepared) => preflight::respond(&prepared, request),
-            WithoutRoute::Rejected => request.into_response(mismatch::rejected()),
+            WithoutRoute::Rejected => request.into_response(on_mismatch::rejected()),
         }
     }
 }

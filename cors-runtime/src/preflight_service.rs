@@ -21,7 +21,7 @@ use actix_web::guard::{Guard, GuardContext};
 use actix_web::http::header::ACCESS_CONTROL_REQUEST_METHOD;
 use actix_web::Error;
 
-use crate::policy::Policy;
+use crate::policy::StoredPolicy;
 use crate::preflight;
 use crate::prepared::Prepared;
 
@@ -31,7 +31,7 @@ pub fn register_preflight(
     config: &mut AppService,
     path: &str,
     route_methods: &'static [&'static str],
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
 ) {
     register_guarded_preflight(config, path, route_methods, policy, Vec::new());
 }
@@ -46,7 +46,7 @@ pub fn register_guarded_preflight(
     config: &mut AppService,
     path: &str,
     route_methods: &'static [&'static str],
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
     route_guards: Vec<Box<dyn Guard>>,
 ) {
     // The path as `Resource::register` would store it: with a leading slash, except that the
@@ -102,7 +102,7 @@ impl Guard for PreflightGuard {
 /// Makes the service that answers a preflight under one policy; the handler never runs.
 #[derive(Clone, Copy)]
 struct PreflightServiceFactory {
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
 }
 
 impl ServiceFactory<ServiceRequest> for PreflightServiceFactory {

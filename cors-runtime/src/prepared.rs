@@ -1,69 +1,56 @@
-//! A policy with its header values made and its origin lists split, once per worker: what the
-//! middleware and the preflight service hold.
-//!
-//! `HeaderValue::from_static` checks every byte: called per request, it was the largest part of
-//! decorating a response. Made here, when the app is built, a request then copies a pointer and a
-//! length. Not made by the compiler, in the `static` policy itself, though `from_static` is a
-//! `const fn`: evaluating it, or any other `const fn`, for every route's `static` made a crate of
-//! 200 annotated routes build measurably slower, so the generated `static` stays plain data.
+//! A policy made ready for requests, once per worker: one value per header concern (see
+//! [`crate::headers`]), which the middleware and the preflight service hold and request-time code
+//! reads. Preparing also reads `origins_env`, whoever prepares the policy first, so the
+//! environment's origins are in force whichever of a route's services is built first.
 
 use std::rc::Rc;
 
-use actix_web::http::header::HeaderValue;
+use cors_rules::stored::JoinedOrigins;
 
-use cors_rules::OriginPattern;
+use crate::headers::{
+    AllowCredentials, AllowHeaders, AllowMethods, AllowOrigin, AllowPrivateNetwork, ExposeHeaders,
+    MaxAge,
+};
+use crate::policy::{Policy, StoredPolicy};
 
-use crate::policy::{non_empty, AllowedHeaders, Policy};
-
-/// `true`, the one value of `Access-Control-Allow-Credentials` and
-/// `Access-Control-Allow-Private-Network`.
-pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
-
-/// A policy and its header values.
+/// A policy's header values and checks.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    pub(crate) policy: &'static Policy,
-    /// One per exact origin, in the policy's order.
-    pub(crate) exact: Box<[HeaderValue]>,
-    /// The subdomain patterns, split around their `*`.
-    pub(crate) patterns: Box<[OriginPattern<'static>]>,
-    /// The methods a preflight may ask for.
-    pub(crate) methods: Box<[&'static str]>,
-    /// The header names a preflight may ask for, as written (`headers = [...]`).
-    pub(crate) header_names: Box<[&'static str]>,
-    pub(crate) allow_methods: HeaderValue,
-    pub(crate) allow_headers: Option<HeaderValue>,
-    pub(crate) expose_headers: Option<HeaderValue>,
-    pub(crate) max_age: Option<HeaderValue>,
+    /// The handler's name, for the debug log.
+    pub(crate) route: &'static str,
+    pub(crate) allow_origin: AllowOrigin,
+    pub(crate) allow_methods: AllowMethods,
+    pub(crate) allow_headers: AllowHeaders,
+    pub(crate) expose_headers: ExposeHeaders,
+    pub(crate) allow_credentials: AllowCredentials,
+    pub(crate) max_age: MaxAge,
+    pub(crate) allow_private_network: AllowPrivateNetwork,
+    /// `on_mismatch = "reject"`.
+    pub(crate) reject_mismatch: bool,
 }
 
 impl Prepared {
-    pub(crate) fn new(policy: &'static Policy) -> Rc<Prepared> {
+    /// # Panics
+    ///
+    /// When the policy reads `origins_env` and the variable holds an entry that is not an origin
+    /// (or is missing on a route without static `origins`): the message names the variable, the
+    /// entry and the rule. This happens while the app is built, before any request is served.
+    pub(crate) fn new(stored: &'static StoredPolicy) -> Rc<Prepared> {
+        let origins = JoinedOrigins::new(stored.origins);
+        let env = stored.runtime_origins.env.as_ref().map(|env| {
+            env.read(stored.route, origins)
+                .unwrap_or_else(|problem| panic!("{problem}"))
+        });
         Rc::new(Prepared {
-            policy,
-            exact: policy
-                .origins
-                .exact()
-                .map(HeaderValue::from_static)
-                .collect(),
-            patterns: policy.origins.patterns().collect(),
-            methods: policy.methods().collect(),
-            header_names: policy.headers.names().collect(),
-            allow_methods: HeaderValue::from_static(policy.allow_methods),
-            allow_headers: match policy.headers {
-                AllowedHeaders::None => None,
-                AllowedHeaders::List { allow_headers } => Some(allow_headers),
-                // A `*` never covers `Authorization`, so it is named beside it.
-                AllowedHeaders::Any {
-                    authorization: true,
-                } => Some("*, Authorization"),
-                AllowedHeaders::Any {
-                    authorization: false,
-                } => Some("*"),
-            }
-            .map(HeaderValue::from_static),
-            expose_headers: policy.expose_headers().map(HeaderValue::from_static),
-            max_age: non_empty(policy.max_age).map(HeaderValue::from_static),
+            route: stored.route,
+            allow_origin: AllowOrigin::new(origins, env, Policy::new(stored).origin_fn()),
+            allow_methods: AllowMethods::new(stored.methods),
+            allow_headers: AllowHeaders::new(stored.headers),
+            expose_headers: ExposeHeaders::new(stored.expose_headers),
+            allow_credentials: AllowCredentials::new(stored.credentials),
+            max_age: MaxAge::new(stored.max_age),
+            allow_private_network: AllowPrivateNetwork::new(stored.private_network),
+            reject_mismatch: stored.reject_mismatch,
         })
     }
 }

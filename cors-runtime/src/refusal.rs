@@ -1,7 +1,17 @@
-//! Why a request earned no CORS headers: the reason the debug log gives, so that "blocked by
-//! CORS policy" in a browser console can be traced to the rule and the value at fault.
+//! Why a request earned no CORS headers, and the one debug log line that says so, so that
+//! "blocked by CORS policy" in a browser console can be traced to the rule and the value at fault.
+//!
+//! The words mean one thing each, here and in the docs: a request is *refused* when its origin,
+//! method or headers earn it no CORS headers ([`Refusal`] says why); a refused preflight is
+//! answered `403`; a refused actual request still reaches the handler, unless its route sets
+//! `on_mismatch = "reject"`, in which case it is *rejected*: answered `403` before the handler runs.
 
 use std::fmt;
+
+use actix_web::dev::RequestHead;
+use actix_web::http::header::{
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
+};
 
 /// One refusal, borrowing the offending request value where there is one. Formatting happens
 /// only when the `cors_runtime` debug log is enabled.
@@ -41,4 +51,67 @@ impl fmt::Display for Refusal<'_> {
             ),
         }
     }
+}
+
+/// What became of a refused request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// A preflight, answered `403`.
+    PreflightRefused,
+    /// An actual request, served without CORS headers.
+    ServedWithoutCors,
+    /// An actual request, answered `403` before the handler ran (`on_mismatch = "reject"`).
+    Rejected,
+}
+
+/// Logs one refusal at debug level, target `cors_runtime`, in the one format every refusal uses:
+///
+/// `list_items: GET /items served without CORS headers: the origin is not allowed by the policy
+/// (Origin: "https://evil.example")`
+pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reason: Refusal<'_>) {
+    if !log::log_enabled!(target: "cors_runtime", log::Level::Debug) {
+        return;
+    }
+    let outcome = match outcome {
+        Outcome::PreflightRefused => "preflight refused with 403",
+        Outcome::ServedWithoutCors => "served without CORS headers",
+        Outcome::Rejected => "rejected with 403 before the handler",
+    };
+    // A preflight shows what it asked for; an actual request, only its origin.
+    let shown = match request.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
+        true => 3,
+        false => 1,
+    };
+    let values: Vec<String> = [
+        ("Origin", ORIGIN),
+        (
+            "Access-Control-Request-Method",
+            ACCESS_CONTROL_REQUEST_METHOD,
+        ),
+        (
+            "Access-Control-Request-Headers",
+            ACCESS_CONTROL_REQUEST_HEADERS,
+        ),
+    ]
+    .into_iter()
+    .take(shown)
+    .map(|(written, name)| {
+        let values: Vec<String> = request
+            .headers
+            .get_all(name)
+            .map(|value| format!("{value:?}"))
+            .collect();
+        match values.is_empty() {
+            true => format!("{written}: none"),
+            false => format!("{written}: {}", values.join(", ")),
+        }
+    })
+    .collect();
+    log::debug!(
+        target: "cors_runtime",
+        "{route}: {} {} {outcome}: {reason} ({})",
+        request.method,
+        request.uri.path(),
+        values.join(", ")
+    );
 }

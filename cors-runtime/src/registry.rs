@@ -14,7 +14,7 @@
 //!
 //! Each way is exercised by the same tests (`tests/audit.rs`) on its targets; CI runs on Linux.
 
-use crate::policy::Policy;
+use crate::policy::{Policy, StoredPolicy};
 
 /// The policy of every `#[cors]` handler compiled into this program, sorted by handler name.
 ///
@@ -23,7 +23,7 @@ use crate::policy::Policy;
 ///
 /// ```
 /// use actix_web::{get, HttpResponse};
-/// use cors_runtime::cors;
+/// use cors_runtime::{cors, AllowedOrigin};
 ///
 /// #[cors(origins = ["https://app.example.com"], credentials = true)]
 /// #[get("/me")]
@@ -34,24 +34,32 @@ use crate::policy::Policy;
 /// // A team rule: credentials only ever go to https origins.
 /// for policy in cors_runtime::policies() {
 ///     if policy.credentials() {
-///         assert!(policy.origin_list().all(|origin| origin.starts_with("https://")));
+///         for origin in policy.origins() {
+///             match origin {
+///                 AllowedOrigin::Exact(origin) => assert!(origin.starts_with("https://")),
+///                 AllowedOrigin::Pattern(pattern) => assert_eq!(pattern.prefix, "https://"),
+///                 // `*` cannot go with credentials; an `origin_fn` or an `origins_env`
+///                 // variable is checked where it is written.
+///                 _ => {}
+///             }
+///         }
 ///     }
 /// }
 /// assert!(cors_runtime::policies().iter().any(|p| p.route() == "me"));
 /// ```
-pub fn policies() -> Vec<&'static Policy> {
-    let mut policies = compiled_in();
-    policies.sort_by_key(|policy| (policy.route, policy.paths));
+pub fn policies() -> Vec<Policy> {
+    let mut policies: Vec<Policy> = compiled_in().into_iter().map(Policy::new).collect();
+    policies.sort_by_key(|policy| (policy.route(), policy.paths()));
     policies
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn compiled_in() -> Vec<&'static Policy> {
+fn compiled_in() -> Vec<&'static StoredPolicy> {
     link_section::policies().iter().collect()
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn compiled_in() -> Vec<&'static Policy> {
+fn compiled_in() -> Vec<&'static StoredPolicy> {
     inventory::iter::<constructors::Registered>
         .into_iter()
         .map(|registered| registered.0)
@@ -62,30 +70,30 @@ fn compiled_in() -> Vec<&'static Policy> {
 /// section.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod link_section {
-    use crate::policy::Policy;
+    use crate::policy::StoredPolicy;
 
     // The section's name comes from `cors_rules::__registry_section!`, which the macro uses too.
 
     /// Keeps the section, and so the two symbols, in a program with no `#[cors]` handler at all.
     #[used]
     #[unsafe(link_section = cors_rules::__registry_section!())]
-    static EMPTY: [Policy; 0] = [];
+    static EMPTY: [StoredPolicy; 0] = [];
 
     unsafe extern "Rust" {
         #[link_name = concat!("__start_", cors_rules::__registry_section!())]
-        static START: [Policy; 0];
+        static START: [StoredPolicy; 0];
         #[link_name = concat!("__stop_", cors_rules::__registry_section!())]
-        static STOP: [Policy; 0];
+        static STOP: [StoredPolicy; 0];
     }
 
     /// Every policy `static` in the program.
-    pub(crate) fn policies() -> &'static [Policy] {
-        let start = (&raw const START).cast::<Policy>();
-        let stop = (&raw const STOP).cast::<Policy>();
-        let len = (stop as usize - start as usize) / std::mem::size_of::<Policy>();
+    pub(crate) fn policies() -> &'static [StoredPolicy] {
+        let start = (&raw const START).cast::<StoredPolicy>();
+        let stop = (&raw const STOP).cast::<StoredPolicy>();
+        let len = (stop as usize - start as usize) / std::mem::size_of::<StoredPolicy>();
         // SAFETY: the linker places every input section of that name between the two symbols.
-        // Only `Policy` statics go there (this crate's `EMPTY`, and the policies generated code
-        // builds, all of this crate's version), each aligned as a `Policy` and as
+        // Only `StoredPolicy` statics go there (this crate's `EMPTY`, and the policies generated code
+        // builds, all of this crate's version), each aligned as a `StoredPolicy` and as
         // long as a multiple of its alignment, so they lie back to back as an array. LLVM does
         // not raise the alignment of a global that has an explicit section, which would put
         // padding between them. The statics are immutable and live for the whole program.
@@ -97,7 +105,7 @@ pub(crate) mod link_section {
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) mod constructors {
     /// One annotated handler's policy, submitted by generated code.
-    pub struct Registered(pub &'static crate::Policy);
+    pub struct Registered(pub &'static crate::policy::StoredPolicy);
 
     inventory::collect!(Registered);
 }

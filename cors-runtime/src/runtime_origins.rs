@@ -9,23 +9,21 @@
 
 use std::sync::OnceLock;
 
+use cors_rules::stored::JoinedOrigins;
 use cors_rules::{OriginList, WILDCARD};
-
-use crate::policy::AllowedOrigins;
 
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
 pub struct EnvOrigins {
     var: &'static str,
-    resolved: OnceLock<Result<OriginList, String>>,
+    read: OnceLock<Result<OriginList, String>>,
 }
 
 impl EnvOrigins {
-    /// The origins of environment variable `var`, not read yet. Called by generated code.
-    pub const fn new(var: &'static str) -> Self {
+    pub(crate) const fn new(var: &'static str) -> Self {
         EnvOrigins {
             var,
-            resolved: OnceLock::new(),
+            read: OnceLock::new(),
         }
     }
 
@@ -34,10 +32,19 @@ impl EnvOrigins {
         self.var
     }
 
-    /// Reads and checks the variable the first time; later calls give the first answer, so the
-    /// list cannot change under a running app.
-    pub(crate) fn resolve(&self, route: &str, static_origins: &AllowedOrigins) -> Result<(), &str> {
-        let resolved = self.resolved.get_or_init(|| {
+    /// The accepted entries, once the variable was read.
+    pub fn list(&self) -> Option<&OriginList> {
+        self.read.get()?.as_ref().ok()
+    }
+
+    /// Reads and checks the variable the first time, together with the route's own `origins`;
+    /// later calls give the first answer, so the list cannot change under a running app.
+    pub(crate) fn read(
+        &self,
+        route: &str,
+        static_origins: JoinedOrigins<'_>,
+    ) -> Result<&OriginList, &str> {
+        let read = self.read.get_or_init(|| {
             let value = std::env::var(self.var);
             let value = match &value {
                 Ok(value) => Some(value.as_str()),
@@ -53,32 +60,7 @@ impl EnvOrigins {
             parse(self.var, value, static_origins)
                 .map_err(|problem| format!("cors_runtime: route `{route}`: {problem}"))
         });
-        resolved.as_ref().map(|_| ()).map_err(String::as_str)
-    }
-
-    /// Does the request's `Origin` match an entry? Never before the variable was read and
-    /// accepted.
-    pub(crate) fn matches(&self, origin: &[u8]) -> bool {
-        let Some(Ok(list)) = self.resolved.get() else {
-            return false;
-        };
-        list.exact.iter().any(|exact| exact.as_bytes() == origin)
-            || list.pattern_splits().any(|pattern| pattern.matches(origin))
-    }
-
-    /// The accepted entries, as written, once the variable was read.
-    pub fn origins(&self) -> Option<Vec<&str>> {
-        let Some(Ok(list)) = self.resolved.get() else {
-            return None;
-        };
-        let patterns = list.patterns.iter().map(|(pattern, _)| pattern.as_str());
-        Some(
-            list.exact
-                .iter()
-                .map(String::as_str)
-                .chain(patterns)
-                .collect(),
-        )
+        read.as_ref().map_err(String::as_str)
     }
 }
 
@@ -89,20 +71,21 @@ impl EnvOrigins {
 fn parse(
     var: &str,
     value: Option<&str>,
-    static_origins: &AllowedOrigins,
+    static_origins: JoinedOrigins<'_>,
 ) -> Result<OriginList, String> {
     let value = value.unwrap_or_default();
-    // The route's origins passed the same rules at compile time; they go in as they are.
-    let mut union = OriginList {
-        exact: static_origins.exact().map(str::to_owned).collect(),
-        patterns: static_origins
-            .patterns()
-            .map(|pattern| (pattern.to_string(), pattern.prefix.len()))
-            .collect(),
-    };
-    let (static_exact, static_patterns) = (union.exact.len(), union.patterns.len());
+    let at = |problem: String| format!("environment variable `{var}`: {problem}");
+    // The route's origins passed the same rules at compile time.
+    let mut union = OriginList::default();
+    for entry in static_origins.entries() {
+        let entry = entry.to_string();
+        if let Err(problem) = union.push(&entry) {
+            return Err(at(format!("the route's origin `{entry}` {problem}")));
+        }
+    }
+    let static_len = union.len();
     if value.trim().is_empty() {
-        if static_exact + static_patterns > 0 {
+        if static_len > 0 {
             return Ok(OriginList::default());
         }
         let state = if value.is_empty() {
@@ -116,7 +99,6 @@ fn parse(
              `{var}=https://app.example.com,https://*.preview.example.com`"
         ));
     }
-    let at = |problem: String| format!("environment variable `{var}`: {problem}");
     for (index, entry) in value.split(',').enumerate() {
         let entry = entry.trim_matches([' ', '\t']);
         if entry.is_empty() {
@@ -132,10 +114,9 @@ fn parse(
                     .into(),
             ));
         }
-        let in_static = union.exact[..static_exact].iter().any(|o| o == entry)
-            || union.patterns[..static_patterns]
-                .iter()
-                .any(|(p, _)| p == entry);
+        let in_static = static_origins
+            .entries()
+            .any(|listed| listed.to_string() == entry);
         if in_static {
             return Err(at(format!(
                 "entry `{entry}` is already in the route's `origins`; remove it from `{var}`"
@@ -146,30 +127,39 @@ fn parse(
         }
     }
     if let Some((index, problem)) = union.covered().next() {
-        let origin = &union.exact[index];
-        let which = if index < static_exact {
+        let origin = union.texts().nth(index).unwrap_or_default();
+        let which = if index < static_len {
             "the route's origin"
         } else {
             "entry"
         };
         return Err(at(format!("{which} `{origin}` {problem}")));
     }
-    Ok(OriginList {
-        exact: union.exact.split_off(static_exact),
-        patterns: union.patterns.split_off(static_patterns),
-    })
+    Ok(union.split_off(static_len))
 }
 
-/// A policy's sources of origins known only at run time, `origins_env` and `origin_fn`. Most
-/// policies have neither and share one empty `static`; generated code gives a policy that has
-/// one a `static` of its own, since the environment's origins are read once, into it.
-#[doc(hidden)]
+/// A policy's sources of origins known only at run time, `origins_env` and `origin_fn`, as
+/// generated code stores them. Most policies have neither and share one empty `static`;
+/// generated code gives a policy that has one a `static` of its own, since the environment's
+/// origins are read once, into it.
 #[derive(Debug)]
 pub struct RuntimeOrigins {
     /// `origins_env = "VAR"`: more origins, read from the environment when the app is built.
     pub env: Option<EnvOrigins>,
     /// `origin_fn = path`: decides origins that no list names.
-    pub check: Option<OriginFn>,
+    pub check: Option<StoredOriginFn>,
+}
+
+/// `origin_fn = path` as generated code stores it.
+#[derive(Debug, Clone, Copy)]
+pub struct StoredOriginFn {
+    /// The path as written, for the audit listing.
+    pub name: &'static str,
+    /// The module the path was resolved in (`module_path!()` there): the route's module, or for
+    /// a named policy's `origin_fn`, the module that declares the policy.
+    pub resolved_in: &'static str,
+    /// The predicate.
+    pub check: fn(&str) -> bool,
 }
 
 /// `origin_fn = path::to::predicate`: decides origins the static list does not name.
@@ -182,16 +172,31 @@ pub struct RuntimeOrigins {
 /// web origins in mind.
 #[derive(Debug, Clone, Copy)]
 pub struct OriginFn {
-    /// The path as written, for the audit listing.
-    pub name: &'static str,
-    /// The module the path was resolved in (`module_path!()` there): the route's module, or for
-    /// a named policy's `origin_fn`, the module that declares the policy.
-    pub resolved_in: &'static str,
-    /// The predicate.
-    pub check: fn(&str) -> bool,
+    name: &'static str,
+    resolved_in: &'static str,
+    check: fn(&str) -> bool,
 }
 
 impl OriginFn {
+    pub(crate) fn new(stored: StoredOriginFn) -> Self {
+        OriginFn {
+            name: stored.name,
+            resolved_in: stored.resolved_in,
+            check: stored.check,
+        }
+    }
+
+    /// The function's path, as written.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The module the path was resolved in: the route's module, or for a named policy's
+    /// `origin_fn`, the module that declares the policy.
+    pub fn resolved_in(&self) -> &'static str {
+        self.resolved_in
+    }
+
     /// Consults the predicate when `origin` is an `http` or `https` serialized origin; anything
     /// else never reaches it.
     pub(crate) fn allows(&self, origin: &[u8]) -> bool {
@@ -205,28 +210,25 @@ impl OriginFn {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
-    use crate::policy::AllowedOrigins;
+    use cors_rules::stored::JoinedOrigins;
 
-    const NONE: AllowedOrigins = AllowedOrigins::List {
-        exact: "",
-        patterns: "",
-    };
-    const SOME: AllowedOrigins = AllowedOrigins::List {
-        exact: "https://static.example.org",
-        patterns: "",
-    };
+    use super::parse;
+
+    const NONE: JoinedOrigins = JoinedOrigins::new("");
+    const SOME: JoinedOrigins = JoinedOrigins::new("https://static.example.org");
 
     #[test]
     fn entries_are_trimmed_and_checked_like_literals() {
         let list = parse(
             "V",
             Some(" https://a.example.com ,\thttps://*.b.example.com"),
-            &NONE,
+            NONE,
         )
         .unwrap();
-        assert_eq!(list.exact, ["https://a.example.com"]);
-        assert_eq!(list.patterns, [("https://*.b.example.com".to_owned(), 8)]);
+        assert_eq!(
+            list.texts().collect::<Vec<_>>(),
+            ["https://a.example.com", "https://*.b.example.com"]
+        );
 
         for (value, fragment) in [
             (
@@ -254,25 +256,22 @@ mod tests {
                 "entry `https://a.example.com` is already matched by `https://*.example.com`",
             ),
         ] {
-            let error = parse("V", Some(value), &SOME).unwrap_err();
+            let error = parse("V", Some(value), SOME).unwrap_err();
             assert!(error.starts_with("environment variable `V`: "), "{error}");
             assert!(error.contains(fragment), "{value:?}: {error}");
         }
-        assert!(parse("V", None, &NONE).unwrap_err().contains("is not set"));
-        assert!(parse("V", Some("  "), &NONE)
+        assert!(parse("V", None, NONE).unwrap_err().contains("is not set"));
+        assert!(parse("V", Some("  "), NONE)
             .unwrap_err()
             .contains("is blank"));
-        assert!(parse("V", None, &SOME).unwrap().exact.is_empty());
+        assert!(parse("V", None, SOME).unwrap().is_empty());
     }
 
     /// The variable and the route's own `origins` obey the rules of one list, as two lists of
     /// literals merged into one would (security review, item 4).
     #[test]
     fn entries_are_checked_together_with_the_routes_origins() {
-        let route = AllowedOrigins::List {
-            exact: "https://app.example.com",
-            patterns: "https://*.preview.example.com",
-        };
+        let route = JoinedOrigins::new("https://app.example.com https://*.preview.example.com");
         for (value, message) in [
             (
                 "https://app.example.com",
@@ -296,13 +295,15 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                parse("V", Some(value), &route).unwrap_err(),
+                parse("V", Some(value), route).unwrap_err(),
                 format!("environment variable `V`: {message}")
             );
         }
         // Only the variable's own entries are returned.
-        let list = parse("V", Some("https://staging.example.com"), &route).unwrap();
-        assert_eq!(list.exact, ["https://staging.example.com"]);
-        assert!(list.patterns.is_empty());
+        let list = parse("V", Some("https://staging.example.com"), route).unwrap();
+        assert_eq!(
+            list.texts().collect::<Vec<_>>(),
+            ["https://staging.example.com"]
+        );
     }
 }

@@ -13,11 +13,11 @@ use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::Resource;
 
 use crate::middleware::Cors;
-use crate::policy::Policy;
+use crate::policy::StoredPolicy;
 
 /// Registers a resource wrapped in the CORS middleware, as the routing macro's code does once
 /// `#[cors]` has added its `wrap`. Nothing calls it: it exists to be compiled (see the module).
-pub fn compile_middleware_generics(config: &mut AppService, policy: &'static Policy) {
+pub fn compile_middleware_generics(config: &mut AppService, policy: &'static StoredPolicy) {
     let resource = Resource::new("").wrap(Cors::new(policy));
     HttpServiceFactory::register(resource, config);
 }

@@ -13,8 +13,7 @@ use actix_web::http::header;
 use actix_web::http::Method;
 use actix_web::test as actix_test;
 use actix_web::{web, App, HttpResponse};
-use cors_runtime::__private::{register_guarded_preflight, route_guard};
-use cors_runtime::{Cors, Policy};
+use cors_runtime::__private::{cors, register_guarded_preflight, route_guard, StoredPolicy};
 use proptest::prelude::*;
 
 use crate::reference::{self, RefPolicy, RefPreflight};
@@ -33,7 +32,7 @@ fn admin_host(ctx: &GuardContext<'_>) -> bool {
 
 /// A handler under `policy` on `/g`, registered as `#[cors]` registers a routed handler.
 struct Route {
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
     methods: &'static [&'static str],
     admin_only: bool,
 }
@@ -51,7 +50,7 @@ impl HttpServiceFactory for Route {
             resource = resource.guard(guard::fn_guard(admin_host));
             preflight_guards.push(route_guard(admin_host));
         }
-        let resource = resource.wrap(Cors::new(self.policy)).to(HttpResponse::Ok);
+        let resource = resource.wrap(cors(self.policy)).to(HttpResponse::Ok);
         HttpServiceFactory::register(resource, config);
         register_guarded_preflight(config, "/g", self.methods, self.policy, preflight_guards);
     }

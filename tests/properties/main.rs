@@ -13,7 +13,8 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::test as actix_test; // not `test`: that would shadow the #[test] attribute
 use actix_web::{web, App, HttpResponse};
-use cors_runtime::{AllowedHeaders, AllowedOrigins, Cors, Policy};
+use cors_rules::stored::{store_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
+use cors_runtime::__private::{cors, StoredPolicy};
 use proptest::prelude::*;
 
 use reference::{Received, RefHeaders, RefPolicy, RefPreflight};
@@ -23,40 +24,42 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-/// The runtime's form of a reference policy, as the macro would have built it.
-fn runtime_policy(policy: &RefPolicy) -> &'static Policy {
+/// The runtime's form of a reference policy, stored as the macro would have stored it: through
+/// `cors_rules::stored`, the encoding's one owner.
+fn runtime_policy(policy: &RefPolicy) -> &'static StoredPolicy {
     let origins = match &policy.origins {
-        None => AllowedOrigins::Any,
+        None => JoinedOrigins::ANY.to_owned(),
         Some(origins) => {
-            for pattern in &origins.patterns {
-                cors_rules::check_origin_pattern(pattern).expect("valid");
+            let mut list = cors_rules::OriginList::default();
+            for entry in origins.exact.iter().chain(&origins.patterns) {
+                list.push(entry).expect("generated origins are valid");
             }
-            AllowedOrigins::List {
-                exact: leak(origins.exact.join(" ")),
-                patterns: leak(origins.patterns.join(" ")),
-            }
+            JoinedOrigins::join(list.texts())
         }
     };
+    let names;
     let headers = match &policy.headers {
         RefHeaders::None => AllowedHeaders::None,
-        RefHeaders::List(list) => AllowedHeaders::List {
-            allow_headers: leak(list.join(", ")),
-        },
+        RefHeaders::List(list) => {
+            names = JoinedNames::join(list.iter().map(String::as_str));
+            AllowedHeaders::List(JoinedNames::new(&names))
+        }
         RefHeaders::Any { authorization } => AllowedHeaders::Any {
             authorization: *authorization,
         },
     };
-    Box::leak(Box::new(Policy {
+    let methods = JoinedNames::join(policy.methods.iter().map(String::as_str));
+    Box::leak(Box::new(StoredPolicy {
         route: "generated",
         named: "",
         paths: &[],
         runtime_origins: &cors_runtime::__private::NO_RUNTIME_ORIGINS,
-        origins,
-        allow_methods: leak(policy.methods.join(", ")),
-        headers,
+        origins: leak(origins),
+        methods: leak(methods),
+        headers: leak(headers.header_value().unwrap_or_default().to_owned()),
         expose_headers: "X-Request-Id",
         credentials: policy.credentials,
-        max_age: "600",
+        max_age: store_max_age(Some(600)),
         private_network: policy.private_network,
         reject_mismatch: false,
     }))
@@ -91,7 +94,7 @@ async fn handler(writes: web::Data<HandlerWrites>) -> HttpResponse {
 
 /// Sends one request through a real actix-web service wrapped in the runtime's middleware.
 fn send(
-    policy: &'static Policy,
+    policy: &'static StoredPolicy,
     writes: HandlerWrites,
     request: actix_test::TestRequest,
 ) -> ServiceResponse {
@@ -99,7 +102,7 @@ fn send(
         let app = actix_test::init_service(
             App::new().app_data(web::Data::new(writes)).service(
                 web::resource("/r")
-                    .wrap(Cors::new(policy))
+                    .wrap(cors(policy))
                     .default_service(web::to(handler)),
             ),
         )

@@ -13,7 +13,7 @@ use actix_web::http::header::{HeaderName, ORIGIN, VARY};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
-use crate::vary::VARY_ORIGIN;
+use crate::headers::VARY_ORIGIN;
 
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 

@@ -1,0 +1,116 @@
+//! `Access-Control-Allow-Origin` (the `origins`, `origins_env` and `origin_fn` keys): matching the
+//! request's `Origin` header against the policy byte for byte, never lowercased, trimmed, decoded
+//! or split (Fetch Standard, "CORS check").
+
+use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
+use cors_rules::stored::JoinedOrigins;
+use cors_rules::{OriginEntry, OriginList, OriginPattern};
+
+use crate::refusal::Refusal;
+use crate::runtime_origins::OriginFn;
+use crate::single_header::single;
+
+static ANY: HeaderValue = HeaderValue::from_static("*");
+
+/// Every origin source of a policy, ready for matching.
+#[derive(Debug)]
+pub(crate) struct AllowOrigin {
+    /// `origins = ["*"]`.
+    any: bool,
+    /// One per exact origin, in the policy's order.
+    exact: Box<[HeaderValue]>,
+    patterns: Box<[OriginPattern<'static>]>,
+    /// The `origins_env` entries, read when the policy was prepared.
+    env: Option<&'static OriginList>,
+    function: Option<OriginFn>,
+}
+
+/// What the request's `Origin` means for a policy, kept until the response is decorated.
+#[derive(Debug, Clone)]
+pub(crate) enum OriginVerdict {
+    /// A `*` policy: every response says `Access-Control-Allow-Origin: *`.
+    Any,
+    /// Listed exactly, at this index of the policy's exact origins: answered with the policy's
+    /// own value, byte-equal to what the browser sent, so no copy of the request value is needed.
+    Exact(usize),
+    /// Matched a subdomain pattern, an `origins_env` entry or `origin_fn`: the request's value (a
+    /// reference-counted clone).
+    Reflected(HeaderValue),
+    /// No `Origin`: a same-origin request or a non-browser client.
+    Missing,
+    /// Not allowed; the reason is for the debug log.
+    Refused(Refusal<'static>),
+}
+
+impl AllowOrigin {
+    pub(crate) fn new(
+        origins: JoinedOrigins<'static>,
+        env: Option<&'static OriginList>,
+        function: Option<OriginFn>,
+    ) -> Self {
+        let mut exact = Vec::new();
+        let mut patterns = Vec::new();
+        for entry in origins.entries() {
+            match entry {
+                OriginEntry::Exact(origin) => exact.push(HeaderValue::from_static(origin)),
+                OriginEntry::Pattern(pattern) => patterns.push(pattern),
+            }
+        }
+        AllowOrigin {
+            any: origins.is_any(),
+            exact: exact.into(),
+            patterns: patterns.into(),
+            env,
+            function,
+        }
+    }
+
+    /// Whether the answer depends on the request's `Origin`, in which case caches must be told
+    /// with `Vary: Origin`. A `*` policy answers every origin alike.
+    pub(crate) fn varies_by_origin(&self) -> bool {
+        !self.any
+    }
+
+    /// Judges the request's `Origin` header. A value that is not exactly one of the listed
+    /// origins or one label under a listed pattern never matches, whatever bytes it holds; two
+    /// `Origin` headers are refused rather than guessing which one the browser meant.
+    pub(crate) fn judge(&self, headers: &HeaderMap) -> OriginVerdict {
+        if self.any {
+            return OriginVerdict::Any;
+        }
+        let value = match single(headers, &ORIGIN) {
+            Ok(Some(value)) => value,
+            Ok(None) => return OriginVerdict::Missing,
+            Err(()) => return OriginVerdict::Refused(Refusal::RepeatedOrigin),
+        };
+        let bytes = value.as_bytes();
+        if let Some(index) = self
+            .exact
+            .iter()
+            .position(|origin| origin.as_bytes() == bytes)
+        {
+            return OriginVerdict::Exact(index);
+        }
+        let matched = self.patterns.iter().any(|pattern| pattern.matches(bytes))
+            || self.env.is_some_and(|env| env.matches(bytes))
+            || self.function.is_some_and(|f| f.allows(bytes));
+        if matched {
+            return OriginVerdict::Reflected(value.clone());
+        }
+        OriginVerdict::Refused(Refusal::OriginNotListed)
+    }
+
+    /// The value of `Access-Control-Allow-Origin` a verdict earns, or why it earns none.
+    pub(crate) fn to_header(
+        &self,
+        verdict: OriginVerdict,
+    ) -> Result<HeaderValue, Refusal<'static>> {
+        match verdict {
+            OriginVerdict::Any => Ok(ANY.clone()),
+            OriginVerdict::Exact(index) => Ok(self.exact[index].clone()),
+            OriginVerdict::Reflected(origin) => Ok(origin),
+            OriginVerdict::Missing => Err(Refusal::NoOrigin),
+            OriginVerdict::Refused(reason) => Err(reason),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Private Network Access: Chromium asks with `Access-Control-Request-Private-Network: true`
+//! before a public page may reach a private address, and proceeds only on the matching answer
+//! (the `private_network` key).
+
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+
+use super::TRUE;
+
+const REQUEST_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-request-private-network");
+pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
+    HeaderName::from_static("access-control-allow-private-network");
+
+/// Whether preflights asking for private network access are granted.
+#[derive(Debug)]
+pub(crate) struct AllowPrivateNetwork(bool);
+
+impl AllowPrivateNetwork {
+    pub(crate) fn new(private_network: bool) -> Self {
+        AllowPrivateNetwork(private_network)
+    }
+
+    /// Does the preflight ask for private network access that the policy does not grant?
+    pub(crate) fn refuses(&self, request: &HeaderMap) -> bool {
+        !self.0
+            && request
+                .get(REQUEST_PRIVATE_NETWORK)
+                .is_some_and(|value| value.as_bytes() == b"true")
+    }
+
+    /// `true` when the preflight asked and the policy grants it.
+    pub(crate) fn to_header(&self, request: &HeaderMap) -> Option<HeaderValue> {
+        (self.0 && request.contains_key(REQUEST_PRIVATE_NETWORK)).then(|| TRUE.clone())
+    }
+}
