@@ -1,153 +1,106 @@
 //! `#[cors]` above every actix-web routing macro, inside scopes, with the routing macro's own
-//! options, several handlers on one path, and handlers registered by hand.
+//! options, several handlers on one path, and handlers registered by hand. Each concern is a
+//! module with its handlers, its app and its tests.
 
 mod common;
 
-use actix_web::http::header::*;
-use actix_web::http::Method;
-use actix_web::{
-    delete, get, head, patch, post, put, route, routes, test, web, App, HttpRequest, HttpResponse,
-};
-use common::*;
-use cors_runtime::cors;
+/// Every routing macro, bare or qualified, at the root and inside scopes.
+mod every_routing_macro {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{
+        delete, get, head, patch, post, put, route, routes, test, web, App, HttpResponse,
+    };
+    use cors_runtime::cors;
 
-#[cors(origins = ["https://app.example.com"])]
-#[get("/get")]
-async fn on_get() -> HttpResponse {
-    HttpResponse::Ok().body("get")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[post("/post")]
-async fn on_post() -> HttpResponse {
-    HttpResponse::Ok().body("post")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[put("/put")]
-async fn on_put() -> HttpResponse {
-    HttpResponse::Ok().body("put")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[delete("/delete")]
-async fn on_delete() -> HttpResponse {
-    HttpResponse::Ok().body("delete")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[patch("/patch")]
-async fn on_patch() -> HttpResponse {
-    HttpResponse::Ok().body("patch")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[head("/head")]
-async fn on_head() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[actix_web::get("/qualified")]
-async fn qualified() -> HttpResponse {
-    HttpResponse::Ok().body("qualified")
-}
-
-#[cors(origins = ["https://app.example.com"], methods = ["PUT"])]
-#[route("/route", method = "GET", method = "PUT", method = "PROPFIND")]
-async fn on_route() -> HttpResponse {
-    HttpResponse::Ok().body("route")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[routes]
-#[get("/routes/a")]
-#[delete("/routes/b")]
-async fn on_routes() -> HttpResponse {
-    HttpResponse::Ok().body("routes")
-}
-
-/// Reads one item.
-///
-/// The doc comment moves to the struct users register.
-#[cors(origins = ["https://app.example.com"])]
-#[get("/things/{id}")]
-async fn thing(req: HttpRequest) -> HttpResponse {
-    let url = req
-        .url_for("thing", ["7"])
-        .expect("named after the handler");
-    let other = req
-        .url_for("custom-name", [""; 0])
-        .expect("user-given name kept");
-    HttpResponse::Ok().body(format!("{} {}", url.path(), other.path()))
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[get("/named", name = "custom-name")]
-async fn named() -> HttpResponse {
-    HttpResponse::Ok().finish()
-}
-
-fn is_internal(ctx: &actix_web::guard::GuardContext) -> bool {
-    ctx.head().headers().contains_key("x-internal")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[get(
-    "/guarded",
-    guard = "is_internal",
-    wrap = "actix_web::middleware::DefaultHeaders::new().add((\"X-Wrapped\", \"yes\"))"
-)]
-async fn guarded() -> HttpResponse {
-    HttpResponse::Ok().body("guarded")
-}
-
-// Two handlers on one path, each with its own policy.
-#[cors(origins = ["https://reader.example.com"], max_age = 60)]
-#[get("/shared")]
-async fn shared_read() -> HttpResponse {
-    HttpResponse::Ok().body("read")
-}
-
-#[cors(origins = ["https://writer.example.com"], headers = ["Content-Type"], credentials = true)]
-#[post("/shared")]
-async fn shared_write() -> HttpResponse {
-    HttpResponse::Ok().body("write")
-}
-
-// Registered by hand.
-#[cors(origins = ["https://app.example.com"], methods = ["GET", "PUT"], headers = ["X-Token"])]
-async fn by_hand() -> HttpResponse {
-    HttpResponse::Ok().body("by hand")
-}
-
-// Inside a scope: the scope's own root (empty path), and a path written without its slash. The
-// preflight service must normalize both the way actix-web normalizes the route's resource.
-#[cors(origins = ["https://app.example.com"])]
-#[get("")]
-async fn scope_root() -> HttpResponse {
-    HttpResponse::Ok().body("root")
-}
-
-#[cors(origins = ["https://app.example.com"])]
-#[get("no-slash")]
-async fn no_leading_slash() -> HttpResponse {
-    HttpResponse::Ok().body("no slash")
-}
-
-#[actix_web::scope("/v2")]
-mod v2 {
-    use super::*;
+    use crate::common::*;
 
     #[cors(origins = ["https://app.example.com"])]
-    #[get("/scoped")]
-    pub async fn scoped_by_macro() -> HttpResponse {
-        HttpResponse::Ok().body("v2")
+    #[get("/get")]
+    async fn on_get() -> HttpResponse {
+        HttpResponse::Ok().body("get")
     }
-}
 
-macro_rules! app {
-    () => {
+    #[cors(origins = ["https://app.example.com"])]
+    #[post("/post")]
+    async fn on_post() -> HttpResponse {
+        HttpResponse::Ok().body("post")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[put("/put")]
+    async fn on_put() -> HttpResponse {
+        HttpResponse::Ok().body("put")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[delete("/delete")]
+    async fn on_delete() -> HttpResponse {
+        HttpResponse::Ok().body("delete")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[patch("/patch")]
+    async fn on_patch() -> HttpResponse {
+        HttpResponse::Ok().body("patch")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[head("/head")]
+    async fn on_head() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[actix_web::get("/qualified")]
+    async fn qualified() -> HttpResponse {
+        HttpResponse::Ok().body("qualified")
+    }
+
+    #[cors(origins = ["https://app.example.com"], methods = ["PUT"])]
+    #[route("/route", method = "GET", method = "PUT", method = "PROPFIND")]
+    async fn on_route() -> HttpResponse {
+        HttpResponse::Ok().body("route")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[routes]
+    #[get("/routes/a")]
+    #[delete("/routes/b")]
+    async fn on_routes() -> HttpResponse {
+        HttpResponse::Ok().body("routes")
+    }
+
+    // Inside a scope: the scope's own root (empty path), and a path written without its slash. The
+    // preflight service must normalize both the way actix-web normalizes the route's resource.
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("")]
+    async fn scope_root() -> HttpResponse {
+        HttpResponse::Ok().body("root")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("no-slash")]
+    async fn no_leading_slash() -> HttpResponse {
+        HttpResponse::Ok().body("no slash")
+    }
+
+    #[actix_web::scope("/v2")]
+    mod v2 {
+        use super::*;
+
+        #[cors(origins = ["https://app.example.com"])]
+        #[get("/scoped")]
+        pub async fn scoped_by_macro() -> HttpResponse {
+            HttpResponse::Ok().body("v2")
+        }
+    }
+
+    async fn app() -> impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
         test::init_service(
             App::new()
                 .service(on_get)
@@ -159,216 +112,349 @@ macro_rules! app {
                 .service(qualified)
                 .service(on_route)
                 .service(on_routes)
-                .service(thing)
-                .service(named)
-                .service(guarded)
-                .service(shared_read)
-                .service(shared_write)
                 .service(web::scope("/api").service(on_get).service(no_leading_slash))
                 .service(web::scope("/root-scope").service(scope_root))
-                .service(v2::scoped_by_macro)
-                .service(
-                    web::resource("/by-hand")
-                        .route(web::get().to(by_hand))
-                        .route(web::put().to(by_hand))
-                        .wrap(by_hand::cors()),
-                ),
+                .service(v2::scoped_by_macro),
         )
         .await
-    };
-}
+    }
 
-#[actix_web::test]
-async fn every_routing_macro_gets_preflight_and_decoration() {
-    let app = app!();
-    let cases = [
-        ("/get", "GET"),
-        ("/post", "POST"),
-        ("/put", "PUT"),
-        ("/delete", "DELETE"),
-        ("/patch", "PATCH"),
-        ("/head", "HEAD"),
-        ("/qualified", "GET"),
-        ("/route", "PUT"),
-        ("/routes/a", "GET"),
-        ("/routes/b", "DELETE"),
-        ("/api/get", "GET"),
-        ("/api/no-slash", "GET"),
-        ("/root-scope", "GET"),
-        ("/v2/scoped", "GET"),
-        ("/by-hand", "PUT"),
-    ];
-    for (path, method) in cases {
-        let res = test::call_service(&app, preflight(path, APP, method, None).to_request()).await;
-        assert_eq!(res.status(), 204, "preflight {method} {path}");
-        assert_eq!(
-            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-            Some(APP),
-            "{path}"
-        );
+    #[actix_web::test]
+    async fn every_routing_macro_gets_preflight_and_decoration() {
+        let app = app().await;
+        let cases = [
+            ("/get", "GET"),
+            ("/post", "POST"),
+            ("/put", "PUT"),
+            ("/delete", "DELETE"),
+            ("/patch", "PATCH"),
+            ("/head", "HEAD"),
+            ("/qualified", "GET"),
+            ("/route", "PUT"),
+            ("/routes/a", "GET"),
+            ("/routes/b", "DELETE"),
+            ("/api/get", "GET"),
+            ("/api/no-slash", "GET"),
+            ("/root-scope", "GET"),
+            ("/v2/scoped", "GET"),
+        ];
+        for (path, method) in cases {
+            let res =
+                test::call_service(&app, preflight(path, APP, method, None).to_request()).await;
+            assert_eq!(res.status(), 204, "preflight {method} {path}");
+            assert_eq!(
+                header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+                Some(APP),
+                "{path}"
+            );
 
-        let req = from_origin(Method::from_bytes(method.as_bytes()).unwrap(), path, APP);
-        let res = test::call_service(&app, req.to_request()).await;
-        assert_eq!(res.status(), 200, "actual {method} {path}");
+            let req = from_origin(Method::from_bytes(method.as_bytes()).unwrap(), path, APP);
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(res.status(), 200, "actual {method} {path}");
+            assert_eq!(
+                header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+                Some(APP),
+                "{path}"
+            );
+            assert_eq!(vary(&res), ["Origin"], "{path}");
+        }
+    }
+
+    #[actix_web::test]
+    async fn methods_default_to_the_routes_and_can_be_narrowed() {
+        let app = app().await;
+        let res =
+            test::call_service(&app, preflight("/post", APP, "POST", None).to_request()).await;
         assert_eq!(
-            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-            Some(APP),
-            "{path}"
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("POST")
         );
-        assert_eq!(vary(&res), ["Origin"], "{path}");
+        let res =
+            test::call_service(&app, preflight("/routes/a", APP, "GET", None).to_request()).await;
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("GET, DELETE")
+        );
+        // `#[route]` serves GET, PUT and PROPFIND; the policy allows only PUT cross-origin.
+        let res = test::call_service(
+            &app,
+            preflight("/route", APP, "PROPFIND", None).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 403);
+        let res =
+            test::call_service(&app, preflight("/route", APP, "PUT", None).to_request()).await;
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("PUT")
+        );
+        let res = test::call_service(
+            &app,
+            test::TestRequest::default()
+                .method(Method::from_bytes(b"PROPFIND").unwrap())
+                .uri("/route")
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "the route still serves PROPFIND");
     }
 }
 
-#[actix_web::test]
-async fn methods_default_to_the_routes_and_can_be_narrowed() {
-    let app = app!();
-    let res = test::call_service(&app, preflight("/post", APP, "POST", None).to_request()).await;
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("POST")
-    );
-    let res = test::call_service(&app, preflight("/routes/a", APP, "GET", None).to_request()).await;
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("GET, DELETE")
-    );
-    // `#[route]` serves GET, PUT and PROPFIND; the policy allows only PUT cross-origin.
-    let res = test::call_service(
-        &app,
-        preflight("/route", APP, "PROPFIND", None).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 403);
-    let res = test::call_service(&app, preflight("/route", APP, "PUT", None).to_request()).await;
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("PUT")
-    );
-    let res = test::call_service(
-        &app,
-        test::TestRequest::default()
-            .method(Method::from_bytes(b"PROPFIND").unwrap())
-            .uri("/route")
-            .to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 200, "the route still serves PROPFIND");
+/// The routing attribute's resource name, and `url_for`.
+mod resource_names {
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpRequest, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    /// Reads one item.
+    ///
+    /// The doc comment moves to the struct users register.
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/things/{id}")]
+    async fn thing(req: HttpRequest) -> HttpResponse {
+        let url = req
+            .url_for("thing", ["7"])
+            .expect("named after the handler");
+        let other = req
+            .url_for("custom-name", [""; 0])
+            .expect("user-given name kept");
+        HttpResponse::Ok().body(format!("{} {}", url.path(), other.path()))
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/named", name = "custom-name")]
+    async fn named() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    async fn app() -> impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
+        test::init_service(App::new().service(thing).service(named)).await
+    }
+
+    #[actix_web::test]
+    async fn url_for_and_resource_names_keep_working() {
+        let app = app().await;
+        let res = test::call_service(
+            &app,
+            from_origin(Method::GET, "/things/1", APP).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(test::read_body(res).await, "/things/7 /named");
+    }
 }
 
-#[actix_web::test]
-async fn url_for_and_resource_names_keep_working() {
-    let app = app!();
-    let res = test::call_service(
-        &app,
-        from_origin(Method::GET, "/things/1", APP).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(test::read_body(res).await, "/things/7 /named");
+/// The routing attribute's own `guard` and `wrap`.
+mod guard_and_wrap {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    fn is_internal(ctx: &actix_web::guard::GuardContext) -> bool {
+        ctx.head().headers().contains_key("x-internal")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get(
+        "/guarded",
+        guard = "is_internal",
+        wrap = "actix_web::middleware::DefaultHeaders::new().add((\"X-Wrapped\", \"yes\"))"
+    )]
+    async fn guarded() -> HttpResponse {
+        HttpResponse::Ok().body("guarded")
+    }
+
+    async fn app() -> impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
+        test::init_service(App::new().service(guarded)).await
+    }
+
+    #[actix_web::test]
+    async fn routing_macro_guard_and_wrap_are_kept() {
+        let app = app().await;
+        let res =
+            test::call_service(&app, from_origin(Method::GET, "/guarded", APP).to_request()).await;
+        assert_eq!(res.status(), 404, "the user's guard still applies");
+
+        let req = from_origin(Method::GET, "/guarded", APP).insert_header(("x-internal", "1"));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, HeaderName::from_static("x-wrapped")).as_deref(),
+            Some("yes")
+        );
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+    }
 }
 
-#[actix_web::test]
-async fn routing_macro_guard_and_wrap_are_kept() {
-    let app = app!();
-    let res =
-        test::call_service(&app, from_origin(Method::GET, "/guarded", APP).to_request()).await;
-    assert_eq!(res.status(), 404, "the user's guard still applies");
+/// Two handlers on one path, each with its own policy.
+mod shared_path {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, post, test, App, HttpResponse};
+    use cors_runtime::cors;
 
-    let req = from_origin(Method::GET, "/guarded", APP).insert_header(("x-internal", "1"));
-    let res = test::call_service(&app, req.to_request()).await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        header_str(&res, HeaderName::from_static("x-wrapped")).as_deref(),
-        Some("yes")
-    );
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(APP)
-    );
+    use crate::common::*;
+
+    #[cors(origins = ["https://reader.example.com"], max_age = 60)]
+    #[get("/shared")]
+    async fn shared_read() -> HttpResponse {
+        HttpResponse::Ok().body("read")
+    }
+
+    #[cors(origins = ["https://writer.example.com"], headers = ["Content-Type"], credentials = true)]
+    #[post("/shared")]
+    async fn shared_write() -> HttpResponse {
+        HttpResponse::Ok().body("write")
+    }
+
+    async fn app() -> impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
+        test::init_service(App::new().service(shared_read).service(shared_write)).await
+    }
+
+    #[actix_web::test]
+    async fn each_handler_on_a_shared_path_answers_its_own_preflights() {
+        let app = app().await;
+        let reader = "https://reader.example.com";
+        let writer = "https://writer.example.com";
+
+        let res =
+            test::call_service(&app, preflight("/shared", reader, "GET", None).to_request()).await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_MAX_AGE).as_deref(),
+            Some("60")
+        );
+        assert_eq!(header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+
+        let res = test::call_service(
+            &app,
+            preflight("/shared", writer, "POST", Some("content-type")).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(writer)
+        );
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
+            Some("true")
+        );
+        assert_eq!(header_str(&res, ACCESS_CONTROL_MAX_AGE), None);
+
+        // Each policy refuses the other's origin.
+        let res =
+            test::call_service(&app, preflight("/shared", writer, "GET", None).to_request()).await;
+        assert_eq!(res.status(), 403);
+        let res = test::call_service(
+            &app,
+            preflight("/shared", reader, "POST", None).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 403);
+
+        let res = test::call_service(
+            &app,
+            from_origin(Method::GET, "/shared", writer).to_request(),
+        )
+        .await;
+        assert_eq!(test::read_body(res).await, "read");
+    }
 }
 
-#[actix_web::test]
-async fn each_handler_on_a_shared_path_answers_its_own_preflights() {
-    let app = app!();
-    let reader = "https://reader.example.com";
-    let writer = "https://writer.example.com";
+/// A handler registered by hand, wrapped in its `cors()` middleware.
+mod by_hand_registration {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{test, web, App, HttpResponse};
+    use cors_runtime::cors;
 
-    let res =
-        test::call_service(&app, preflight("/shared", reader, "GET", None).to_request()).await;
-    assert_eq!(res.status(), 204);
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_MAX_AGE).as_deref(),
-        Some("60")
-    );
-    assert_eq!(header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+    use crate::common::*;
 
-    let res = test::call_service(
-        &app,
-        preflight("/shared", writer, "POST", Some("content-type")).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 204);
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
-        Some(writer)
-    );
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_CREDENTIALS).as_deref(),
-        Some("true")
-    );
-    assert_eq!(header_str(&res, ACCESS_CONTROL_MAX_AGE), None);
+    #[cors(origins = ["https://app.example.com"], methods = ["GET", "PUT"], headers = ["X-Token"])]
+    async fn by_hand() -> HttpResponse {
+        HttpResponse::Ok().body("by hand")
+    }
 
-    // Each policy refuses the other's origin.
-    let res =
-        test::call_service(&app, preflight("/shared", writer, "GET", None).to_request()).await;
-    assert_eq!(res.status(), 403);
-    let res = test::call_service(
-        &app,
-        preflight("/shared", reader, "POST", None).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 403);
+    async fn app() -> impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
+        test::init_service(
+            App::new().service(
+                web::resource("/by-hand")
+                    .route(web::get().to(by_hand))
+                    .route(web::put().to(by_hand))
+                    .wrap(by_hand::cors()),
+            ),
+        )
+        .await
+    }
 
-    let res = test::call_service(
-        &app,
-        from_origin(Method::GET, "/shared", writer).to_request(),
-    )
-    .await;
-    assert_eq!(test::read_body(res).await, "read");
-}
-
-#[actix_web::test]
-async fn by_hand_middleware_answers_preflights_and_checks_methods() {
-    let app = app!();
-    let res = test::call_service(
-        &app,
-        preflight("/by-hand", APP, "GET", Some("x-token")).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 204);
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
-        Some("GET, PUT")
-    );
-    assert_eq!(
-        header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
-        Some("X-Token")
-    );
-    let res = test::call_service(
-        &app,
-        preflight("/by-hand", APP, "DELETE", None).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 403);
-    let res = test::call_service(
-        &app,
-        from_origin(Method::GET, "/by-hand", EVIL).to_request(),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(cors_headers(&res), Vec::<String>::new());
-    assert_eq!(
-        by_hand::cors().policy().methods().collect::<Vec<_>>(),
-        ["GET", "PUT"]
-    );
+    #[actix_web::test]
+    async fn by_hand_middleware_answers_preflights_and_checks_methods() {
+        let app = app().await;
+        let res =
+            test::call_service(&app, preflight("/by-hand", APP, "PUT", None).to_request()).await;
+        assert_eq!(res.status(), 204);
+        let res =
+            test::call_service(&app, from_origin(Method::PUT, "/by-hand", APP).to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+        let res = test::call_service(
+            &app,
+            preflight("/by-hand", APP, "GET", Some("x-token")).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("GET, PUT")
+        );
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
+            Some("X-Token")
+        );
+        let res = test::call_service(
+            &app,
+            preflight("/by-hand", APP, "DELETE", None).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 403);
+        let res = test::call_service(
+            &app,
+            from_origin(Method::GET, "/by-hand", EVIL).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(cors_headers(&res), Vec::<String>::new());
+        assert_eq!(
+            by_hand::cors().policy().methods().collect::<Vec<_>>(),
+            ["GET", "PUT"]
+        );
+    }
 }

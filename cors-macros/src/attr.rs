@@ -10,20 +10,78 @@ use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
 use crate::handler::Handler;
 
-/// The keys `#[cors]` accepts, in the order the documentation lists them.
-const KEYS: [&str; 11] = [
-    "policy",
-    "origins",
-    "origins_env",
-    "origin_fn",
-    "methods",
-    "headers",
-    "expose_headers",
-    "credentials",
-    "max_age",
-    "private_network",
-    "on_mismatch",
-];
+/// Every key `#[cors]` accepts, in the order the reference lists them
+/// (`cors-runtime/src/attribute_reference.md`, which a test holds to this list): the type its
+/// value parses to, the function that parses it, and how a route's value combines with its named
+/// policy's (`extend` a list, `replace` a scalar). This one table generates the arguments' struct,
+/// the parser's dispatch, the "did you mean" list and the named-policy merge, the way
+/// actix-web-codegen's `standard_method_type!` generates its method enum from one list.
+macro_rules! keys {
+    ($($(#[$doc:meta])* $key:ident: $value:ty = $parse:ident, $merge:ident;)*) => {
+        /// The keys, as written.
+        const KEYS: &[&str] = &[$(stringify!($key)),*];
+
+        /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
+        #[derive(Default)]
+        pub struct CorsArgs {
+            /// The named policy's own arguments, passed back in by its macro (see `named.rs`).
+            pub named: Option<Named>,
+            /// Every entry but `policy`, as written, to hand to the named policy's macro.
+            pub entries: Vec<TokenStream>,
+            $($(#[$doc])* pub $key: Option<$value>,)*
+        }
+
+        impl CorsArgs {
+            /// Stores one `key = value`; returns whether the key was already set.
+            fn set_key(&mut self, key: &Ident, value: Expr) -> syn::Result<bool> {
+                Ok(match key.to_string().as_str() {
+                    $(stringify!($key) => set_once(&mut self.$key, $parse(key, value)?),)*
+                    name => return Err(syn::Error::new(key.span(), unknown_key_message(name))),
+                })
+            }
+
+            /// The route's keys over the named policy's.
+            fn merged(base: CorsArgs, route: CorsArgs) -> CorsArgs {
+                CorsArgs {
+                    named: None,
+                    entries: Vec::new(),
+                    $($key: $merge(base.$key, route.$key),)*
+                }
+            }
+        }
+    };
+}
+
+keys! {
+    /// `policy = path::to::NAME`: a named policy this route builds on.
+    policy: syn::Path = policy_path, replace;
+    origins: StrList = str_list, extend;
+    origins_env: LitStr = env_var_lit, replace;
+    origin_fn: syn::Path = fn_path, replace;
+    methods: StrList = str_list, extend;
+    headers: StrList = str_list, extend;
+    expose_headers: StrList = str_list, extend;
+    credentials: LitBool = bool_lit, replace;
+    max_age: LitInt = int_lit, replace;
+    private_network: LitBool = bool_lit, replace;
+    on_mismatch: LitStr = on_mismatch_lit, replace;
+}
+
+/// A list key's merge: the named policy's entries, then the route's.
+fn extend(base: Option<StrList>, route: Option<StrList>) -> Option<StrList> {
+    match (base, route) {
+        (Some(mut base), Some(route)) => {
+            base.items.extend(route.items);
+            Some(base)
+        }
+        (base, route) => base.or(route),
+    }
+}
+
+/// A scalar key's merge: the route's value wins.
+fn replace<T>(base: Option<T>, route: Option<T>) -> Option<T> {
+    route.or(base)
+}
 
 /// Names people bring from actix-cors or other frameworks, mapped to ours.
 const ALIASES: [(&str, &str); 15] = [
@@ -43,27 +101,6 @@ const ALIASES: [(&str, &str); 15] = [
     ("allowed_origin_fn", "origin_fn"),
     ("named_policy", "policy"),
 ];
-
-/// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
-#[derive(Default)]
-pub struct CorsArgs {
-    /// `policy = path::to::NAME`: a named policy this route builds on.
-    pub policy: Option<syn::Path>,
-    /// The named policy's own arguments, passed back in by its macro (see `named.rs`).
-    pub named: Option<Named>,
-    /// Every entry but `policy`, as written, to hand to the named policy's macro.
-    pub entries: Vec<TokenStream>,
-    pub origins: Option<StrList>,
-    pub origins_env: Option<LitStr>,
-    pub origin_fn: Option<syn::Path>,
-    pub methods: Option<StrList>,
-    pub headers: Option<StrList>,
-    pub expose_headers: Option<StrList>,
-    pub credentials: Option<LitBool>,
-    pub max_age: Option<LitInt>,
-    pub private_network: Option<LitBool>,
-    pub on_mismatch: Option<LitStr>,
-}
 
 /// A named policy's name and arguments, as its `policy!` declared them.
 pub struct Named {
@@ -211,31 +248,13 @@ fn literal(input: ParseStream) -> syn::Result<Expr> {
 
 impl CorsArgs {
     fn set(&mut self, Entry { key, value }: Entry) -> syn::Result<()> {
-        let name = key.to_string();
-        if name != "policy" {
+        if key != "policy" {
             self.entries.push(quote!(#key = #value));
         }
-        let already_set = match name.as_str() {
-            "policy" => set_once(&mut self.policy, policy_path(&key, value)?),
-            "origins" => set_once(&mut self.origins, str_list(&key, value)?),
-            "origins_env" => set_once(
-                &mut self.origins_env,
-                str_lit(&key, value, "\"CORS_ALLOWED_ORIGINS\"")?,
-            ),
-            "origin_fn" => set_once(&mut self.origin_fn, fn_path(&key, value)?),
-            "methods" => set_once(&mut self.methods, str_list(&key, value)?),
-            "headers" => set_once(&mut self.headers, str_list(&key, value)?),
-            "expose_headers" => set_once(&mut self.expose_headers, str_list(&key, value)?),
-            "credentials" => set_once(&mut self.credentials, bool_lit(&key, value)?),
-            "private_network" => set_once(&mut self.private_network, bool_lit(&key, value)?),
-            "max_age" => set_once(&mut self.max_age, int_lit(&key, value)?),
-            "on_mismatch" => set_once(&mut self.on_mismatch, str_lit(&key, value, "\"reject\"")?),
-            _ => return Err(syn::Error::new(key.span(), unknown_key_message(&name))),
-        };
-        if already_set {
+        if self.set_key(&key, value)? {
             return Err(syn::Error::new(
                 key.span(),
-                format!("`{name}` is given twice; write it once (merge the two values)"),
+                format!("`{key}` is given twice; write it once (merge the two values)"),
             ));
         }
         Ok(())
@@ -245,38 +264,17 @@ impl CorsArgs {
 impl CorsArgs {
     /// Folds the named policy (if any) under the route's own keys: list keys extend the named
     /// policy's lists, scalar keys replace its values. The result is checked as one policy.
-    pub fn merge_named(self) -> (CorsArgs, Option<NamedUse>) {
+    pub fn merge_named(mut self) -> (CorsArgs, Option<NamedUse>) {
         let Some(Named {
             name,
             path,
             args: base,
-        }) = self.named
+        }) = self.named.take()
         else {
             return (self, None);
         };
-        let extend = |base: Option<StrList>, more: Option<StrList>| match (base, more) {
-            (Some(mut base), Some(more)) => {
-                base.items.extend(more.items);
-                Some(base)
-            }
-            (base, more) => base.or(more),
-        };
         let binds_origin_fn = self.origin_fn.is_none() && base.origin_fn.is_some();
-        let merged = CorsArgs {
-            policy: None,
-            named: None,
-            entries: Vec::new(),
-            origins: extend(base.origins, self.origins),
-            origins_env: self.origins_env.or(base.origins_env),
-            origin_fn: self.origin_fn.or(base.origin_fn),
-            methods: extend(base.methods, self.methods),
-            headers: extend(base.headers, self.headers),
-            expose_headers: extend(base.expose_headers, self.expose_headers),
-            credentials: self.credentials.or(base.credentials),
-            max_age: self.max_age.or(base.max_age),
-            private_network: self.private_network.or(base.private_network),
-            on_mismatch: self.on_mismatch.or(base.on_mismatch),
-        };
+        let merged = CorsArgs::merged(*base, self);
         let named = NamedUse {
             name,
             path,
@@ -392,6 +390,14 @@ fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
     path_value(key, value, &expected)
 }
 
+fn env_var_lit(key: &Ident, value: Expr) -> syn::Result<LitStr> {
+    str_lit(key, value, "\"CORS_ALLOWED_ORIGINS\"")
+}
+
+fn on_mismatch_lit(key: &Ident, value: Expr) -> syn::Result<LitStr> {
+    str_lit(key, value, "\"reject\"")
+}
+
 fn str_lit(key: &Ident, value: Expr, example: &str) -> syn::Result<LitStr> {
     match value {
         Expr::Lit(ExprLit {
@@ -470,4 +476,22 @@ pub fn path_text(path: &syn::Path) -> String {
 /// The span errors about the whole attribute use (missing keys): the `#[cors]` itself.
 pub fn attribute_span() -> Span {
     Span::call_site()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KEYS;
+
+    /// The reference table lists exactly the keys the parser accepts, in the same order.
+    #[test]
+    fn the_reference_lists_every_key_in_order() {
+        let reference = include_str!("../../cors-runtime/src/attribute_reference.md");
+        let documented: Vec<&str> = reference
+            .lines()
+            .filter_map(|row| row.strip_prefix("| `"))
+            .filter_map(|row| row.split_once('`'))
+            .map(|(key, _)| key)
+            .collect();
+        assert_eq!(documented, KEYS);
+    }
 }

@@ -40,19 +40,7 @@
 //! `#[delete]`, `#[patch]`, `#[head]`, `#[route]`, `#[routes]`, bare or as `actix_web::get`) and
 //! register the handler with `App::service` as usual, also inside `web::scope` or `#[scope]`.
 //!
-//! | key | value | meaning |
-//! |---|---|---|
-//! | `origins` | `["https://a.example", "https://*.example.com"]` or `["*"]` | exact serialized origins, one-label subdomain patterns, or any origin; required unless `origins_env` or `origin_fn` is given |
-//! | `origins_env` | `"CORS_ALLOWED_ORIGINS"` | more origins from a comma-separated environment variable, read and checked when the app is built |
-//! | `origin_fn` | `path::to::predicate` | a `fn(&str) -> bool` consulted for `http` and `https` origins no list names; it only sees well-formed serialized origins; in a [`policy!`], the function in scope where the policy is written |
-//! | `policy` | `crate::cors_policies::API` | a named policy (see [`policy!`]) this route builds on: list keys extend it, scalar keys replace it |
-//! | `methods` | `["GET", "POST"]` or `["*"]` | methods allowed cross-origin; default: the route's own methods, of which it must be a subset |
-//! | `headers` | `["Content-Type", "X-Token"]`, `["*"]`, `["*", "Authorization"]` | request headers a page may send |
-//! | `expose_headers` | `["X-Request-Id"]` or `["*"]` | response headers a page may read |
-//! | `credentials` | `true` / `false` (default) | cookies and `Authorization`; `Access-Control-Allow-Credentials: true` |
-//! | `max_age` | `0..=86400` | seconds a browser may cache the preflight answer |
-//! | `private_network` | `true` / `false` (default) | grant Private Network Access preflights |
-//! | `on_mismatch` | `"pass"` (default) / `"reject"` | `"reject"`: a cross-origin actual request from a disallowed origin gets `403` before the handler runs |
+#![doc = include_str!("attribute_reference.md")]
 //!
 //! Invalid or unsafe policies do not compile: a misspelt origin (`"https://example.com/"`),
 //! `"null"`, `"*"` with `credentials = true`, a pattern such as `"https://*example.com"` that would
@@ -187,8 +175,22 @@ pub mod __private;
 
 pub use cors_macros::{cors, policy};
 pub use cors_rules::stored::AllowedHeaders;
-pub use cors_rules::{OriginEntry, OriginList, OriginPattern};
+pub use cors_rules::{OriginEntry, OriginPattern};
 pub use middleware::{Cors, CorsFuture, CorsService};
 pub use policy::{AllowedOrigin, Policy};
 pub use registry::policies;
 pub use runtime_origins::{EnvOrigins, OriginFn};
+
+#[cfg(test)]
+mod tests {
+    /// The README carries the reference table the crate docs include, word for word.
+    #[test]
+    fn the_readme_carries_the_attribute_reference() {
+        let reference = include_str!("attribute_reference.md");
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(reference.trim_end()),
+            "copy src/attribute_reference.md into README.md"
+        );
+    }
+}

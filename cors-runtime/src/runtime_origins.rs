@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 
 use cors_rules::stored::JoinedOrigins;
-use cors_rules::{OriginList, WILDCARD};
+use cors_rules::{OriginEntry, OriginList, WILDCARD};
 
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
@@ -33,7 +33,11 @@ impl EnvOrigins {
     }
 
     /// The accepted entries, once the variable was read.
-    pub fn list(&self) -> Option<&OriginList> {
+    pub fn entries(&self) -> Option<impl Iterator<Item = OriginEntry<'_>>> {
+        self.list().map(OriginList::entries)
+    }
+
+    pub(crate) fn list(&self) -> Option<&OriginList> {
         self.read.get()?.as_ref().ok()
     }
 
