@@ -7,6 +7,9 @@ use actix_web::http::Method;
 use actix_web::{get, test, App, HttpResponse};
 use cors_runtime::cors;
 
+mod common;
+use common::TestApp;
+
 #[cors(origins = ["https://example.com"], credentials = true)]
 #[get("/exact")]
 async fn exact() -> HttpResponse {
@@ -45,15 +48,7 @@ async fn any() -> HttpResponse {
 
 /// Sends `origin` as an actual request and as a preflight; returns whether either granted it,
 /// checking on the way that a grant always echoes the request's bytes exactly.
-async fn granted(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
-    path: &str,
-    origin: &[u8],
-) -> bool {
+async fn granted(app: &impl TestApp, path: &str, origin: &[u8]) -> bool {
     let actual = test::TestRequest::default()
         .method(Method::GET)
         .uri(path)
@@ -94,11 +89,7 @@ async fn granted(
 }
 
 /// The app every case runs against.
-async fn app() -> impl actix_web::dev::Service<
-    actix_http::Request,
-    Response = actix_web::dev::ServiceResponse,
-    Error = actix_web::Error,
-> {
+async fn app() -> impl TestApp {
     test::init_service(
         App::new()
             .service(exact)

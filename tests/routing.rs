@@ -96,11 +96,7 @@ mod every_routing_macro {
         }
     }
 
-    async fn app() -> impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    > {
+    async fn app() -> impl TestApp {
         test::init_service(
             App::new()
                 .service(on_get)
@@ -229,11 +225,7 @@ mod resource_names {
         HttpResponse::Ok().finish()
     }
 
-    async fn app() -> impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    > {
+    async fn app() -> impl TestApp {
         test::init_service(App::new().service(thing).service(named)).await
     }
 
@@ -273,11 +265,7 @@ mod guard_and_wrap {
         HttpResponse::Ok().body("guarded")
     }
 
-    async fn app() -> impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    > {
+    async fn app() -> impl TestApp {
         test::init_service(App::new().service(guarded)).await
     }
 
@@ -323,11 +311,7 @@ mod shared_path {
         HttpResponse::Ok().body("write")
     }
 
-    async fn app() -> impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    > {
+    async fn app() -> impl TestApp {
         test::init_service(App::new().service(shared_read).service(shared_write)).await
     }
 
@@ -396,11 +380,7 @@ mod by_hand_registration {
         HttpResponse::Ok().body("by hand")
     }
 
-    async fn app() -> impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    > {
+    async fn app() -> impl TestApp {
         test::init_service(
             App::new().service(
                 web::resource("/by-hand")

@@ -77,15 +77,7 @@ async fn env_server() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
-async fn grants(
-    app: &impl actix_web::dev::Service<
-        actix_http::Request,
-        Response = actix_web::dev::ServiceResponse,
-        Error = actix_web::Error,
-    >,
-    path: &str,
-    origin: &str,
-) -> bool {
+async fn grants(app: &impl TestApp, path: &str, origin: &str) -> bool {
     let res = test::call_service(app, from_origin(Method::GET, path, origin).to_request()).await;
     let grant = header_str(&res, header::ACCESS_CONTROL_ALLOW_ORIGIN);
     assert!(

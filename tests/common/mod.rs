@@ -63,3 +63,18 @@ pub fn cors_headers<B>(res: &ServiceResponse<B>) -> Vec<String> {
     names.sort();
     names
 }
+
+/// What `actix_web::test::init_service` returns: an app a test sends requests to.
+pub trait TestApp:
+    actix_web::dev::Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
+{
+}
+
+impl<S> TestApp for S where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+    >
+{
+}
