@@ -5,7 +5,7 @@
 //! A list is one string, its entries joined by a separator no checked entry can contain, rather
 //! than a slice of strings: an application has one policy `static` per route, and its build pays
 //! for every constant in it (`benches/README.md` has the figures). For the same reason an absent
-//! value is an empty string, or [`NO_MAX_AGE`], rather than an `Option`.
+//! value is an empty string rather than an `Option`.
 //!
 //! ```
 //! use cors_rules::stored::{AllowedHeaders, JoinedNames, JoinedOrigins};
@@ -145,15 +145,16 @@ impl<'a> AllowedHeaders<'a> {
     }
 }
 
-/// The stored form of an absent `max_age`: no checked value comes near it (the limit is a day).
-pub const NO_MAX_AGE: u32 = u32::MAX;
-
-/// The stored form of `max_age`.
-pub fn store_max_age(seconds: Option<u32>) -> u32 {
-    seconds.unwrap_or(NO_MAX_AGE)
+/// The stored form of `max_age`: the value of `Access-Control-Max-Age` itself, in decimal, or
+/// empty without one. Kept as text, like the other header values, so that the runtime makes a
+/// static header value of it, which costs a request nothing to copy.
+pub fn store_max_age(seconds: Option<u32>) -> String {
+    seconds
+        .map(|seconds| seconds.to_string())
+        .unwrap_or_default()
 }
 
 /// Reads a stored `max_age`.
-pub fn stored_max_age(stored: u32) -> Option<u32> {
-    (stored != NO_MAX_AGE).then_some(stored)
+pub fn stored_max_age(stored: &str) -> Option<u32> {
+    stored.parse().ok()
 }

@@ -36,8 +36,8 @@ pub struct StoredPolicy {
     pub expose_headers: &'static str,
     /// `credentials = true`.
     pub credentials: bool,
-    /// `max_age`, as `cors_rules::stored::store_max_age` stores it.
-    pub max_age: u32,
+    /// `max_age`, as `cors_rules::stored::store_max_age` stores it: the header value, or empty.
+    pub max_age: &'static str,
     /// `private_network = true`.
     pub private_network: bool,
     /// `on_mismatch = "reject"`.

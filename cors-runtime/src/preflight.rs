@@ -72,30 +72,24 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
 fn allowed(prepared: &Prepared, request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::NO_CONTENT);
     let headers = response.headers_mut();
-    let mut append = |name, value: Option<HeaderValue>| {
-        if let Some(value) = value {
-            headers.append(name, value);
-        }
-    };
-    append(ACCESS_CONTROL_ALLOW_ORIGIN, Some(allow_origin));
-    append(
+    headers.append(ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+    headers.append(
         ACCESS_CONTROL_ALLOW_METHODS,
-        Some(prepared.allow_methods.to_header()),
+        prepared.allow_methods.to_header(),
     );
-    append(
-        ACCESS_CONTROL_ALLOW_HEADERS,
-        prepared.allow_headers.to_header(),
-    );
-    append(
-        ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        prepared.allow_credentials.to_header(),
-    );
-    append(ACCESS_CONTROL_MAX_AGE, prepared.max_age.to_header());
-    append(
-        ALLOW_PRIVATE_NETWORK,
-        prepared.allow_private_network.to_header(request),
-    );
-    append(VARY, Some(PREFLIGHT_VARY.clone()));
+    if let Some(allow_headers) = prepared.allow_headers.to_header() {
+        headers.append(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers);
+    }
+    if let Some(credentials) = prepared.allow_credentials.to_header() {
+        headers.append(ACCESS_CONTROL_ALLOW_CREDENTIALS, credentials);
+    }
+    if let Some(max_age) = prepared.max_age.to_header() {
+        headers.append(ACCESS_CONTROL_MAX_AGE, max_age);
+    }
+    if let Some(private_network) = prepared.allow_private_network.to_header(request) {
+        headers.append(ALLOW_PRIVATE_NETWORK, private_network);
+    }
+    headers.append(VARY, PREFLIGHT_VARY.clone());
     response
 }
 

@@ -59,7 +59,7 @@ fn runtime_policy(policy: &RefPolicy) -> &'static StoredPolicy {
         headers: leak(headers.header_value().unwrap_or_default().to_owned()),
         expose_headers: "X-Request-Id",
         credentials: policy.credentials,
-        max_age: store_max_age(Some(600)),
+        max_age: leak(store_max_age(Some(600))),
         private_network: policy.private_network,
         reject_mismatch: false,
     }))

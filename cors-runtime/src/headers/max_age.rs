@@ -1,15 +1,15 @@
 //! `Access-Control-Max-Age` (the `max_age` key).
 
 use actix_web::http::header::HeaderValue;
-use cors_rules::stored::stored_max_age;
 
 /// How long a browser may cache a preflight answer.
 #[derive(Debug)]
 pub(crate) struct MaxAge(Option<HeaderValue>);
 
 impl MaxAge {
-    pub(crate) fn new(stored: u32) -> Self {
-        MaxAge(stored_max_age(stored).map(HeaderValue::from))
+    /// `stored` is the header's value itself, or empty.
+    pub(crate) fn new(stored: &'static str) -> Self {
+        MaxAge((!stored.is_empty()).then(|| HeaderValue::from_static(stored)))
     }
 
     pub(crate) fn to_header(&self) -> Option<HeaderValue> {
