@@ -68,6 +68,14 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
             "request header `x-secret` is not allowed by the policy",
         ),
         (
+            "every refused header and the method, in one line",
+            preflight("/items", APP, "get", Some("x-token, x-secret, x-tenant")),
+            APP,
+            "method `get` is not allowed by the policy (methods compare case-sensitively); \
+             request header `x-secret` is not allowed by the policy; request header `x-tenant` \
+             is not allowed by the policy",
+        ),
+        (
             "private network",
             preflight("/items", APP, "GET", None)
                 .insert_header(("Access-Control-Request-Private-Network", "true")),

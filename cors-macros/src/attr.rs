@@ -8,6 +8,8 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
+use cors_rules::edit_distance;
+
 use crate::handler::Handler;
 
 /// Every key `#[cors]` accepts, in the order the reference lists them
@@ -437,22 +439,6 @@ fn unknown_key_message(name: &str) -> String {
         Some(key) => format!("unknown key `{name}`; did you mean `{key}`? (the keys are {keys})"),
         None => format!("unknown key `{name}`; the keys are {keys}"),
     }
-}
-
-/// Levenshtein distance, for "did you mean" on misspelled keys.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 /// Refuses a second `#[cors]` under the first: the two would stack two middlewares, and the

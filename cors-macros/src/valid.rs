@@ -360,6 +360,17 @@ fn check_methods(
                 lit,
                 format!("method `{method}` is listed twice; remove one"),
             );
+        } else if method == "OPTIONS"
+            && route_methods
+                .as_ref()
+                .is_some_and(|served| !served.contains(&method))
+        {
+            errors.at(
+                lit,
+                "`OPTIONS` does not belong in `methods`: `#[cors]` answers the preflight \
+                 (`OPTIONS`) requests for this route by itself, for every method in `methods`; \
+                 list only the methods the page's requests use, and remove `\"OPTIONS\"`",
+            );
         } else if let Some(served) = route_methods
             .as_ref()
             .filter(|served| !served.contains(&method))

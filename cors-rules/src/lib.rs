@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+mod edit_distance;
 mod entry;
 mod header;
 mod host;
@@ -36,6 +37,7 @@ mod shared_parent;
 pub mod stored;
 mod token;
 
+pub use edit_distance::edit_distance;
 pub use entry::{check_origin_entry, OriginEntry, OriginList};
 pub use header::{
     header_names, is_forbidden_request_header, is_forbidden_response_header, WILDCARD,

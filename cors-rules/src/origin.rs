@@ -1,6 +1,7 @@
 //! Serialized origins: `scheme "://" host [ ":" port ]`, exactly as a browser writes the `Origin`
 //! request header (Fetch Standard, "`Origin` header"; URL Standard, "serialization of an origin").
 
+use crate::edit_distance::edit_distance;
 use crate::host::{canonical_host, check_host};
 use crate::Problem;
 
@@ -70,8 +71,15 @@ pub fn is_serialized_origin(origin: &str) -> bool {
 pub fn suggest_origin(origin: &str) -> Option<String> {
     let trimmed = origin.trim();
     let (scheme, rest) = match trimmed.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
-        None => ("https".to_owned(), trimmed),
+        Some((scheme, rest)) => {
+            let scheme = scheme.to_ascii_lowercase();
+            let meant = mistyped_web_scheme(&scheme).map(str::to_owned);
+            (meant.unwrap_or(scheme), rest)
+        }
+        None => match split_malformed_separator(trimmed) {
+            Some((scheme, rest)) => (scheme.to_owned(), rest),
+            None => (default_scheme(trimmed).to_owned(), trimmed),
+        },
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let authority = authority
@@ -112,6 +120,13 @@ fn validate(origin: &str) -> Result<(), String> {
         );
     }
     let Some((scheme, rest)) = origin.split_once("://") else {
+        if split_malformed_separator(origin).is_some() {
+            return Err(
+                "writes the `://` after the scheme wrongly; an origin starts with `https://` or \
+                 `http://`"
+                    .into(),
+            );
+        }
         return Err("has no scheme; an origin starts with `https://` or `http://`".into());
     };
     check_scheme(scheme)?;
@@ -146,12 +161,70 @@ fn check_scheme(scheme: &str) -> Result<(), String> {
     if scheme.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err("has uppercase letters in the scheme; browsers send it in lowercase".into());
     }
-    match REJECTED_SCHEMES
+    if let Some((_, why)) = REJECTED_SCHEMES
         .iter()
         .find(|(rejected, _)| *rejected == scheme)
     {
-        Some((_, why)) => Err(format!("uses the `{scheme}:` scheme; {why}")),
+        return Err(format!("uses the `{scheme}:` scheme; {why}"));
+    }
+    match mistyped_web_scheme(scheme) {
+        Some(meant) => Err(format!(
+            "has the scheme `{scheme}`, one or two letters away from `{meant}`: a typo, not a \
+             custom scheme (those, such as `chrome-extension` or `tauri`, are accepted)"
+        )),
         None => Ok(()),
+    }
+}
+
+/// `http` or `https`, whichever is nearer, when `scheme` is neither but one or two edits away
+/// from one of them (`htp`, `htps`, `hhtps`): a typo. Every scheme a browser or an embedder
+/// really uses for pages is further away.
+fn mistyped_web_scheme(scheme: &str) -> Option<&'static str> {
+    if scheme == "http" || scheme == "https" {
+        return None;
+    }
+    let to_https = edit_distance(scheme, "https");
+    let to_http = edit_distance(scheme, "http");
+    let (meant, distance) = match to_https <= to_http {
+        true => ("https", to_https),
+        false => ("http", to_http),
+    };
+    (distance <= 2).then_some(meant)
+}
+
+/// `https:/example.com`, `https:example.com`, `http//localhost`: a web scheme with its `://`
+/// written wrongly; the scheme and the rest.
+fn split_malformed_separator(origin: &str) -> Option<(&'static str, &str)> {
+    let lowercase = origin.get(..5).map(str::to_ascii_lowercase);
+    let scheme = match lowercase.as_deref() {
+        Some("https") => "https",
+        _ if origin
+            .get(..4)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http")) =>
+        {
+            "http"
+        }
+        _ => return None,
+    };
+    let after = &origin[scheme.len()..];
+    let rest = after.trim_start_matches([':', '/']);
+    let separator = &after[..after.len() - rest.len()];
+    (!separator.is_empty() && separator != "://").then_some((scheme, rest))
+}
+
+/// The scheme a suggestion gives an origin written without one: `http` for a loopback host, where
+/// development servers run without TLS, else `https`.
+fn default_scheme(origin: &str) -> &'static str {
+    let authority = origin.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, _) = split_host_port(authority);
+    let host = host.to_ascii_lowercase();
+    let loopback = host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "[::1]";
+    match loopback {
+        true => "http",
+        false => "https",
     }
 }
 
@@ -249,6 +322,16 @@ mod tests {
             ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
             ("http://localhost:03000", "http://localhost:3000"),
             ("https://example.com:", "https://example.com"),
+            // The first hour: a malformed `://`, a mistyped scheme, a loopback origin without one.
+            ("https:/admin.example.com", "https://admin.example.com"),
+            ("https:admin.example.com", "https://admin.example.com"),
+            ("http//localhost:5173", "http://localhost:5173"),
+            ("htp://localhost:5173", "http://localhost:5173"),
+            ("htps://app.example.com", "https://app.example.com"),
+            ("hhtps://app.example.com", "https://app.example.com"),
+            ("localhost:5173", "http://localhost:5173"),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("app.localhost:3000", "http://app.localhost:3000"),
         ];
         for (written, fixed) in cases {
             assert_eq!(suggestion(written).as_deref(), Some(fixed), "{written}");

@@ -97,7 +97,7 @@ where
                 true => Outcome::Rejected,
                 false => Outcome::ServedWithoutCors,
             };
-            refusal::log(prepared.route, outcome, req.head(), reason);
+            refusal::log(prepared.route, outcome, req.head(), &[reason]);
             if reject {
                 return CorsFuture::without_route(req, WithoutRoute::Rejected);
             }

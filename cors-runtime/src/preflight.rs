@@ -29,13 +29,16 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
 pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceResponse {
     let response = match decide(prepared, request.headers()) {
         Ok(allow_origin) => allowed(prepared, request.headers(), allow_origin),
-        Err(reason) => {
-            refusal::log(
-                prepared.route,
-                Outcome::PreflightRefused,
-                request.head(),
-                reason,
-            );
+        Err(first) => {
+            if refusal::log_enabled() {
+                let reasons = every_refusal(prepared, request.headers(), first);
+                refusal::log(
+                    prepared.route,
+                    Outcome::PreflightRefused,
+                    request.head(),
+                    &reasons,
+                );
+            }
             refused()
         }
     };
@@ -65,6 +68,38 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
         return Err(Refusal::PrivateNetworkNotEnabled);
     }
     Ok(allow_origin)
+}
+
+/// Every reason a refused preflight breaks the policy, for the log, so that one round of fixes
+/// covers them all: the method and each header at fault. A refused origin stands alone, since
+/// nothing else of the policy applies to an origin it does not allow.
+fn every_refusal<'a>(
+    prepared: &Prepared,
+    headers: &'a HeaderMap,
+    first: Refusal<'a>,
+) -> Vec<Refusal<'a>> {
+    if first.is_about_origin() {
+        return vec![first];
+    }
+    let mut reasons = Vec::new();
+    match single(headers, &ACCESS_CONTROL_REQUEST_METHOD) {
+        Ok(Some(method)) if !prepared.allow_methods.allows(method.as_bytes()) => {
+            reasons.push(Refusal::MethodNotAllowed(method.as_bytes()));
+        }
+        Ok(Some(_)) => {}
+        Ok(None) | Err(()) => reasons.push(Refusal::RequestMethodMissing),
+    }
+    for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
+        for name in cors_rules::header_names(value.as_bytes()) {
+            if !prepared.allow_headers.allows(name) {
+                reasons.push(Refusal::HeaderNotAllowed(name));
+            }
+        }
+    }
+    if prepared.allow_private_network.refuses(headers) {
+        reasons.push(Refusal::PrivateNetworkNotEnabled);
+    }
+    reasons
 }
 
 /// The response is new, so each header is appended: `insert` would also look for old values to

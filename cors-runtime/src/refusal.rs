@@ -64,14 +64,31 @@ pub(crate) enum Outcome {
     Rejected,
 }
 
-/// Logs one refusal at debug level, target `cors_runtime`, in the one format every refusal uses:
+impl Refusal<'_> {
+    /// Is the origin itself refused, rather than what the request asks of an allowed origin?
+    pub(crate) fn is_about_origin(&self) -> bool {
+        matches!(
+            self,
+            Refusal::NoOrigin | Refusal::RepeatedOrigin | Refusal::OriginNotListed
+        )
+    }
+}
+
+/// Whether refusals are logged: the reasons are only gathered and formatted then.
+pub(crate) fn log_enabled() -> bool {
+    log::log_enabled!(target: "cors_runtime", log::Level::Debug)
+}
+
+/// Logs a refusal and every reason for it at debug level, target `cors_runtime`, in the one
+/// format every refusal uses:
 ///
 /// `list_items: GET /items served without CORS headers: the origin is not allowed by the policy
 /// (Origin: "https://evil.example")`
-pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reason: Refusal<'_>) {
-    if !log::log_enabled!(target: "cors_runtime", log::Level::Debug) {
+pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reasons: &[Refusal<'_>]) {
+    if !log_enabled() {
         return;
     }
+    let reasons: Vec<String> = reasons.iter().map(Refusal::to_string).collect();
     let outcome = match outcome {
         Outcome::PreflightRefused => "preflight refused with 403",
         Outcome::ServedWithoutCors => "served without CORS headers",
@@ -109,9 +126,10 @@ pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reason: 
     .collect();
     log::debug!(
         target: "cors_runtime",
-        "{route}: {} {} {outcome}: {reason} ({})",
+        "{route}: {} {} {outcome}: {} ({})",
         request.method,
         request.uri.path(),
+        reasons.join("; "),
         values.join(", ")
     );
 }
