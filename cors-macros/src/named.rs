@@ -47,8 +47,43 @@ impl Parse for Declaration {
 }
 
 /// `policy!(NAME { .. })`: checks the policy on its own, then emits the macro that carries it.
+///
+/// An invalid policy still gets its macro, one that hands each route's handler back untouched
+/// (its routing attribute makes it a service as usual, without CORS): the policy's own errors are
+/// then the only ones, rather than one "cannot find" per route and per use of each handler, and
+/// every other mistake in the crate is still reported in the same compile.
 pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     let Declaration { attrs, name, body } = syn::parse2(input)?;
+    let carrier = format_ident!("__cors_policy_{}", name);
+    let (expansion, origin_fn, errors) = match check(&body) {
+        Ok(args) => {
+            let expansion = quote! {
+                #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
+                $($handler)*
+            };
+            let origin_fn = args
+                .origin_fn
+                .as_ref()
+                .map(|path| bound_origin_fn(&name, path));
+            (expansion, origin_fn, None)
+        }
+        Err(error) => (quote!($($handler)*), None, Some(error.to_compile_error())),
+    };
+    Ok(quote! {
+        #errors
+        #(#attrs)*
+        #[allow(unused_macros)]
+        macro_rules! #carrier {
+            ([$($route:tt)*] ($($policy:tt)*) $($handler:tt)*) => { #expansion };
+        }
+        #[allow(unused_imports)]
+        pub(crate) use #carrier as #name;
+        #origin_fn
+    })
+}
+
+/// Parses and checks a named policy's keys on their own.
+fn check(body: &TokenStream) -> syn::Result<CorsArgs> {
     let args: CorsArgs = syn::parse2(body.clone())?;
     if let Some(path) = &args.policy {
         return Err(syn::Error::new_spanned(
@@ -57,24 +92,7 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
         ));
     }
     valid::check(&args, Target::Named)?;
-    let carrier = format_ident!("__cors_policy_{}", name);
-    let origin_fn = args
-        .origin_fn
-        .as_ref()
-        .map(|path| bound_origin_fn(&name, path));
-    Ok(quote! {
-        #(#attrs)*
-        #[allow(unused_macros)]
-        macro_rules! #carrier {
-            ([$($route:tt)*] ($($policy:tt)*) $($handler:tt)*) => {
-                #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
-                $($handler)*
-            };
-        }
-        #[allow(unused_imports)]
-        pub(crate) use #carrier as #name;
-        #origin_fn
-    })
+    Ok(args)
 }
 
 /// The policy's `origin_fn`, bound here, where the policy is written. The macro above carries
