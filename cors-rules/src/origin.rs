@@ -195,17 +195,11 @@ fn mistyped_web_scheme(scheme: &str) -> Option<&'static str> {
 /// `https:/example.com`, `https:example.com`, `http//localhost`: a web scheme with its `://`
 /// written wrongly; the scheme and the rest.
 fn split_malformed_separator(origin: &str) -> Option<(&'static str, &str)> {
-    let lowercase = origin.get(..5).map(str::to_ascii_lowercase);
-    let scheme = match lowercase.as_deref() {
-        Some("https") => "https",
-        _ if origin
-            .get(..4)
-            .is_some_and(|s| s.eq_ignore_ascii_case("http")) =>
-        {
-            "http"
-        }
-        _ => return None,
-    };
+    let scheme = ["https", "http"].into_iter().find(|scheme| {
+        origin
+            .get(..scheme.len())
+            .is_some_and(|written| written.eq_ignore_ascii_case(scheme))
+    })?;
     let after = &origin[scheme.len()..];
     let rest = after.trim_start_matches([':', '/']);
     let separator = &after[..after.len() - rest.len()];

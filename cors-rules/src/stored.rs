@@ -49,12 +49,15 @@ impl<'a> JoinedOrigins<'a> {
         self.0 == WILDCARD
     }
 
+    /// The entries as written, in the policy's order; none for `*`.
+    pub fn texts(&self) -> impl Iterator<Item = &'a str> {
+        let list = if self.is_any() { "" } else { self.0 };
+        list.split(' ').filter(|entry| !entry.is_empty())
+    }
+
     /// The entries, in the policy's order; none for `*`.
     pub fn entries(&self) -> impl Iterator<Item = OriginEntry<'a>> {
-        let list = if self.is_any() { "" } else { self.0 };
-        list.split(' ')
-            .filter(|entry| !entry.is_empty())
-            .map(OriginEntry::of_checked)
+        self.texts().map(OriginEntry::of_checked)
     }
 }
 

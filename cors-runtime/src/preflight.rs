@@ -3,6 +3,8 @@
 //! `Access-Control-*` header at all. Neither the handler nor its middleware runs, and nothing is
 //! allocated to reach the decision.
 
+use std::ops::ControlFlow;
+
 use actix_web::dev::{RequestHead, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
     HeaderMap, HeaderValue, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
@@ -46,28 +48,14 @@ pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceRe
 }
 
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
-/// or why the preflight is refused.
+/// or the first reason the preflight is refused.
 fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
     let allow_origin = &prepared.allow_origin;
     let allow_origin = allow_origin.to_header(allow_origin.judge(headers))?;
-    let method = single(headers, &ACCESS_CONTROL_REQUEST_METHOD)
-        .ok()
-        .flatten()
-        .ok_or(Refusal::RequestMethodMissing)?;
-    if !prepared.allow_methods.allows(method.as_bytes()) {
-        return Err(Refusal::MethodNotAllowed(method.as_bytes()));
+    match check_request(prepared, headers, ControlFlow::Break) {
+        ControlFlow::Break(reason) => Err(reason),
+        ControlFlow::Continue(()) => Ok(allow_origin),
     }
-    for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
-        for name in cors_rules::header_names(value.as_bytes()) {
-            if !prepared.allow_headers.allows(name) {
-                return Err(Refusal::HeaderNotAllowed(name));
-            }
-        }
-    }
-    if prepared.allow_private_network.refuses(headers) {
-        return Err(Refusal::PrivateNetworkNotEnabled);
-    }
-    Ok(allow_origin)
 }
 
 /// Every reason a refused preflight breaks the policy, for the log, so that one round of fixes
@@ -82,24 +70,39 @@ fn every_refusal<'a>(
         return vec![first];
     }
     let mut reasons = Vec::new();
+    // Never breaks: every rule is walked.
+    let _ = check_request(prepared, headers, |reason| {
+        reasons.push(reason);
+        ControlFlow::Continue(())
+    });
+    reasons
+}
+
+/// The rules an allowed origin's preflight must still pass, in order: its method, each header it
+/// asks for, private network access. Each broken rule goes to `refused`, which says whether to go
+/// on (breaking with it): the decision stops at the first, the log wants them all, and both walk
+/// this one list.
+fn check_request<'a>(
+    prepared: &Prepared,
+    headers: &'a HeaderMap,
+    mut refused: impl FnMut(Refusal<'a>) -> ControlFlow<Refusal<'a>>,
+) -> ControlFlow<Refusal<'a>> {
     match single(headers, &ACCESS_CONTROL_REQUEST_METHOD) {
-        Ok(Some(method)) if !prepared.allow_methods.allows(method.as_bytes()) => {
-            reasons.push(Refusal::MethodNotAllowed(method.as_bytes()));
-        }
-        Ok(Some(_)) => {}
-        Ok(None) | Err(()) => reasons.push(Refusal::RequestMethodMissing),
+        Ok(Some(method)) if prepared.allow_methods.allows(method.as_bytes()) => {}
+        Ok(Some(method)) => refused(Refusal::MethodNotAllowed(method.as_bytes()))?,
+        Ok(None) | Err(()) => refused(Refusal::RequestMethodMissing)?,
     }
     for value in headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS) {
         for name in cors_rules::header_names(value.as_bytes()) {
             if !prepared.allow_headers.allows(name) {
-                reasons.push(Refusal::HeaderNotAllowed(name));
+                refused(Refusal::HeaderNotAllowed(name))?;
             }
         }
     }
     if prepared.allow_private_network.refuses(headers) {
-        reasons.push(Refusal::PrivateNetworkNotEnabled);
+        refused(Refusal::PrivateNetworkNotEnabled)?;
     }
-    reasons
+    ControlFlow::Continue(())
 }
 
 /// The response is new, so each header is appended: `insert` would also look for old values to

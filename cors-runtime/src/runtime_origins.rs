@@ -81,9 +81,8 @@ fn parse(
     let at = |problem: String| format!("environment variable `{var}`: {problem}");
     // The route's origins passed the same rules at compile time.
     let mut union = OriginList::default();
-    for entry in static_origins.entries() {
-        let entry = entry.to_string();
-        if let Err(problem) = union.push(&entry) {
+    for entry in static_origins.texts() {
+        if let Err(problem) = union.push(entry) {
             return Err(at(format!("the route's origin `{entry}` {problem}")));
         }
     }
@@ -118,9 +117,7 @@ fn parse(
                     .into(),
             ));
         }
-        let in_static = static_origins
-            .entries()
-            .any(|listed| listed.to_string() == entry);
+        let in_static = union.texts().take(static_len).any(|listed| listed == entry);
         if in_static {
             return Err(at(format!(
                 "entry `{entry}` is already in the route's `origins`; remove it from `{var}`"

@@ -27,6 +27,12 @@ pub(crate) use expose_headers::ExposeHeaders;
 pub(crate) use max_age::MaxAge;
 pub(crate) use vary::{append_vary, PREFLIGHT_VARY, VARY_ORIGIN};
 
+/// A header value the policy stores as it is sent (`expose_headers`, `max_age`), or none when
+/// the stored string is empty.
+fn stored_value(stored: &'static str) -> Option<HeaderValue> {
+    (!stored.is_empty()).then(|| HeaderValue::from_static(stored))
+}
+
 /// `true`, the one value of `Access-Control-Allow-Credentials` and
 /// `Access-Control-Allow-Private-Network`.
 static TRUE: HeaderValue = HeaderValue::from_static("true");
