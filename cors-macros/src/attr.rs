@@ -2,7 +2,7 @@
 //! later error can point at the exact literal at fault.
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{quote, ToTokens};
 use syn::parse::discouraged::Speculative;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -122,6 +122,9 @@ pub struct NamedUse {
     /// the policy was declared (see `named.rs`), reached through `path`, not a path resolved at
     /// the route.
     pub binds_origin_fn: bool,
+    /// Whether the route's `origins_env` is the named policy's: startup messages about the
+    /// variable then name the policy it belongs to.
+    pub binds_origins_env: bool,
 }
 
 /// The marker a named policy's macro puts first: `__named(NAME, path) { key = value, ... }`.
@@ -276,11 +279,16 @@ impl CorsArgs {
             return (self, None);
         };
         let binds_origin_fn = self.origin_fn.is_none() && base.origin_fn.is_some();
-        let merged = CorsArgs::merged(*base, self);
+        let binds_origins_env = self.origins_env.is_none() && base.origins_env.is_some();
+        let mut merged = CorsArgs::merged(*base, self);
+        // The route's own `policy` key was handed to the policy's macro rather than back: the
+        // merged policy records what it built on, for errors to point at (`WrittenAt`).
+        merged.policy = Some(path.clone());
         let named = NamedUse {
             name,
             path,
             binds_origin_fn,
+            binds_origins_env,
         };
         (merged, Some(named))
     }
@@ -459,9 +467,48 @@ pub fn path_text(path: &syn::Path) -> String {
     quote!(#path).to_string().replace(' ', "")
 }
 
-/// The span errors about the whole attribute use (missing keys): the `#[cors]` itself.
-pub fn attribute_span() -> Span {
-    Span::call_site()
+/// Where errors about the whole attribute (a missing key, `#[cors]` below a routing macro) point:
+/// the `#[cors(..)]` the user wrote. A route built on a named policy is expanded a second time by
+/// the policy's macro, whose call site is the `policy!` declaration; there the part of the user's
+/// attribute still at hand is the policy's path, as the route wrote it, so errors point at it.
+#[derive(Clone, Copy)]
+pub struct WrittenAt {
+    first: Span,
+    last: Span,
+}
+
+impl WrittenAt {
+    /// `named_policy`: the path by which the route names the policy it builds on, if any.
+    pub fn new(named_policy: Option<&syn::Path>) -> Self {
+        let Some(path) = named_policy else {
+            return WrittenAt {
+                first: Span::call_site(),
+                last: Span::call_site(),
+            };
+        };
+        let mut tokens = path.to_token_stream().into_iter();
+        let first = tokens.next().map_or_else(Span::call_site, |t| t.span());
+        let last = tokens.last().map_or(first, |t| t.span());
+        WrittenAt { first, last }
+    }
+
+    pub fn error(self, message: impl std::fmt::Display) -> syn::Error {
+        // Two tokens, for the error to span from the first to the last.
+        syn::Error::new_spanned(self.spanning(quote!(cors attribute)), message)
+    }
+
+    /// `tokens`, their first token spanned at the start of the attribute and the others at its
+    /// end: the compiler underlines from one to the other.
+    pub fn spanning(self, tokens: TokenStream) -> TokenStream {
+        tokens
+            .into_iter()
+            .enumerate()
+            .map(|(index, mut token)| {
+                token.set_span(if index == 0 { self.first } else { self.last });
+                token
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

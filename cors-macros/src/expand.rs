@@ -19,7 +19,7 @@ use cors_rules::WILDCARD;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::attr::{path_text, NamedUse};
+use crate::attr::{path_text, NamedUse, WrittenAt};
 use crate::handler::Handler;
 use crate::route::{self, Preflight, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
@@ -39,7 +39,7 @@ pub fn expand(
     let mut expanded = policy_item(&name, &policy_static, &paths, policy, named);
     expanded.extend(match route {
         Some(route) => expand_routed(handler, &route, &policy_static),
-        None => expand_by_hand(handler, &policy_static),
+        None => expand_by_hand(handler, &policy_static, named),
     });
     expanded
 }
@@ -161,9 +161,12 @@ fn runtime_origins(
         );
     }
     let env = match &policy.origins_env {
-        Some(var) => quote!(::core::option::Option::Some(
-            ::cors_runtime::__private::env_origins(#var)
-        )),
+        Some(var) => {
+            let of_named = named.is_some_and(|named| named.binds_origins_env);
+            quote!(::core::option::Option::Some(
+                ::cors_runtime::__private::env_origins(#var, #of_named)
+            ))
+        }
         None => quote!(::core::option::Option::None),
     };
     let check = match (&policy.origin_fn, named) {
@@ -273,8 +276,15 @@ fn preflight_registrations(route: &Route, policy_static: &Ident) -> TokenStream 
         .collect()
 }
 
-fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
+fn expand_by_hand(
+    handler: Handler,
+    policy_static: &Ident,
+    named: Option<&NamedUse>,
+) -> TokenStream {
     let name = &handler.sig.ident;
+    let above_routing_macro = WrittenAt::new(named.map(|named| &named.path)).spanning(quote! {
+        <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED
+    });
     let vis = &handler.vis;
     let doc = format!(
         "The CORS policy of [`{name}`]: register the handler with \
@@ -302,6 +312,6 @@ fn expand_by_hand(handler: Handler, policy_static: &Ident) -> TokenStream {
         // `register` function, and `self::NAME` (which skips block scopes) names actix-web's
         // struct, which does not implement the trait: the compiler then prints the trait's
         // `on_unimplemented` message telling the user to move `#[cors]` up.
-        const _: () = <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED;
+        const _: () = #above_routing_macro;
     }
 }

@@ -8,7 +8,7 @@ use cors_rules::{
 };
 use syn::{LitBool, LitStr};
 
-use crate::attr::{attribute_span, CorsArgs, StrList};
+use crate::attr::{CorsArgs, StrList, WrittenAt};
 use crate::handler::Handler;
 use crate::route::Route;
 
@@ -83,6 +83,7 @@ impl Errors {
 
 pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
     let mut errors = Errors::default();
+    let written_at = WrittenAt::new(args.policy.as_ref());
     let credentials = args.credentials.as_ref().is_some_and(LitBool::value);
 
     let origins = match &args.origins {
@@ -97,22 +98,25 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
                     Target::Named => "a named policy",
                     Target::Route(_) | Target::ByHand(_) => "`#[cors]`",
                 };
-                errors.push(syn::Error::new(
-                    attribute_span(),
-                    format!(
-                        "{what} needs `origins = [...]`: the origins whose pages may read this \
+                errors.push(written_at.error(format!(
+                    "{what} needs `origins = [...]`: the origins whose pages may read this \
                          route's responses, for example `origins = [\"https://app.example.com\"]` \
                          (or origins known at run time: `origins_env = \"VAR\"`, \
                          `origin_fn = path::to::predicate`)"
-                    ),
-                ));
+                )));
             }
             Origins::List(OriginList::default())
         }
     };
     let origins_env = check_runtime_sources(args, &origins, &mut errors);
 
-    let methods = check_methods(args.methods.as_ref(), &target, credentials, &mut errors);
+    let methods = check_methods(
+        args.methods.as_ref(),
+        &target,
+        written_at,
+        credentials,
+        &mut errors,
+    );
 
     let headers = match &args.headers {
         None => Headers::None,
@@ -274,6 +278,7 @@ fn check_origins(list: &StrList, credentials: Option<&LitBool>, errors: &mut Err
 fn check_methods(
     list: Option<&StrList>,
     target: &Target,
+    written_at: WrittenAt,
     credentials: bool,
     errors: &mut Errors,
 ) -> Vec<String> {
@@ -297,17 +302,14 @@ fn check_methods(
                 methods
             }
             (Target::ByHand(handler), _) => {
-                errors.push(syn::Error::new(
-                    attribute_span(),
-                    format!(
+                errors.push(written_at.error(format!(
                         "`#[cors]` found no routing attribute (`#[get(\"/path\")]`, `#[post(..)]`, \
                          `#[route(..)]`, ...) below it. If `{name}` has one, write `#[cors]` above \
                          it: attributes expand top to bottom, so a routing macro above `#[cors]` has \
                          already turned `{name}` into a service. If `{name}` is registered by hand \
                          with `web::resource(..)`, list its methods: `methods = [\"GET\"]`",
                         name = handler.sig.ident
-                    ),
-                ));
+                )));
                 Vec::new()
             }
             // A named policy without `methods`: each route uses its own.

@@ -22,8 +22,9 @@ pub fn cors(policy: &'static StoredPolicy) -> Cors {
 }
 
 /// `origins_env = "VAR"`, not read yet: it is read when the policy is first prepared.
-pub const fn env_origins(var: &'static str) -> EnvOrigins {
-    EnvOrigins::new(var)
+/// `of_named_policy`: the variable was declared by the named policy the route builds on.
+pub const fn env_origins(var: &'static str, of_named_policy: bool) -> EnvOrigins {
+    EnvOrigins::new(var, of_named_policy)
 }
 
 /// Implemented by the struct `#[cors]` generates for a handler registered by hand. Below a

@@ -37,10 +37,11 @@ impl Prepared {
     /// entry and the rule. This happens while the app is built, before any request is served.
     pub(crate) fn new(stored: &'static StoredPolicy) -> Rc<Prepared> {
         let origins = JoinedOrigins::new(stored.origins);
-        let env = stored.runtime_origins.env.as_ref().map(|env| {
-            env.read(stored.route, origins)
-                .unwrap_or_else(|problem| panic!("{problem}"))
-        });
+        let env = stored
+            .runtime_origins
+            .env
+            .as_ref()
+            .map(|env| env.read_or_stop(stored.route, stored.named, origins));
         Rc::new(Prepared {
             route: stored.route,
             allow_origin: AllowOrigin::new(origins, env, Policy::new(stored).origin_fn()),

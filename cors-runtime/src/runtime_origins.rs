@@ -7,6 +7,7 @@
 //! static `origins`, stops the app while it is being built, with a message naming the variable,
 //! the entry and the rule: it is never dropped silently, and never discovered on a request.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use cors_rules::stored::JoinedOrigins;
@@ -16,14 +17,21 @@ use cors_rules::{OriginEntry, OriginList, WILDCARD};
 #[derive(Debug)]
 pub struct EnvOrigins {
     var: &'static str,
+    /// Declared by the named policy the route builds on, not by the route itself.
+    of_named_policy: bool,
     read: OnceLock<Result<OriginList, String>>,
+    /// Whether a refusal of the variable was already printed: every worker builds the app and
+    /// stops on the same refusal, and one message says it all.
+    reported: AtomicBool,
 }
 
 impl EnvOrigins {
-    pub(crate) const fn new(var: &'static str) -> Self {
+    pub(crate) const fn new(var: &'static str, of_named_policy: bool) -> Self {
         EnvOrigins {
             var,
+            of_named_policy,
             read: OnceLock::new(),
+            reported: AtomicBool::new(false),
         }
     }
 
@@ -41,28 +49,56 @@ impl EnvOrigins {
         self.read.get()?.as_ref().ok()
     }
 
-    /// Reads and checks the variable the first time, together with the route's own `origins`;
-    /// later calls give the first answer, so the list cannot change under a running app.
-    pub(crate) fn read(
+    /// The variable's checked entries, read the first time (see [`EnvOrigins::read`]).
+    ///
+    /// # Panics
+    ///
+    /// When the variable is refused, so that the app being built never serves. The first panic
+    /// prints the message; later ones (the other workers building the same app) unwind with the
+    /// same message without printing it again.
+    pub(crate) fn read_or_stop(
         &self,
         route: &str,
+        named: &str,
+        static_origins: JoinedOrigins<'_>,
+    ) -> &OriginList {
+        match self.read(route, named, static_origins) {
+            Ok(list) => list,
+            Err(problem) if self.reported.swap(true, Ordering::Relaxed) => {
+                std::panic::resume_unwind(Box::new(problem.to_owned()))
+            }
+            Err(problem) => panic!("{problem}"),
+        }
+    }
+
+    /// Reads and checks the variable the first time, together with the route's own `origins`;
+    /// later calls give the first answer, so the list cannot change under a running app. A
+    /// refusal names the variable's owner: the named policy that declared it, or the route.
+    fn read(
+        &self,
+        route: &str,
+        named: &str,
         static_origins: JoinedOrigins<'_>,
     ) -> Result<&OriginList, &str> {
         let read = self.read.get_or_init(|| {
+            let owner = if self.of_named_policy {
+                format!("policy `{named}` (route `{route}`)")
+            } else {
+                format!("route `{route}`")
+            };
             let value = std::env::var(self.var);
             let value = match &value {
                 Ok(value) => Some(value.as_str()),
                 Err(std::env::VarError::NotPresent) => None,
                 Err(std::env::VarError::NotUnicode(_)) => {
                     return Err(format!(
-                        "cors_runtime: route `{route}`: environment variable `{}` is not valid \
-                         UTF-8",
+                        "cors_runtime: {owner}: environment variable `{}` is not valid UTF-8",
                         self.var
                     ))
                 }
             };
             parse(self.var, value, static_origins)
-                .map_err(|problem| format!("cors_runtime: route `{route}`: {problem}"))
+                .map_err(|problem| format!("cors_runtime: {owner}: {problem}"))
         });
         read.as_ref().map_err(String::as_str)
     }

@@ -1,0 +1,14 @@
+use actix_web::{get, HttpResponse};
+use cors_runtime::cors;
+
+mod cors_policies {
+    cors_runtime::policy!(API { origins = ["https://app.example.com"], methods = ["GET"] });
+}
+
+#[get("/")]
+#[cors(policy = crate::cors_policies::API)]
+async fn handler() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}
