@@ -1,6 +1,7 @@
 //! Heap allocations per request, counted exactly by a counting global allocator: a bare route,
 //! the same route under `#[cors]` (allowed, refused and origin-less actual requests, allowed and
-//! refused preflights), and under actix-cors with the same policy. It prints the table and fails
+//! refused preflights), the same again inside `cors_runtime::outermost()`, and under actix-cors
+//! with the same policy. It prints the table and fails
 //! when `#[cors]` adds an allocation to an actual request, when an allowed preflight costs more
 //! than a bare GET, or when it costs no less than actix-cors' preflight.
 //!
@@ -105,25 +106,48 @@ const CASES: [Shape; 9] = [
     ACTIX_CORS_PREFLIGHT,
 ];
 
+/// The `#[cors]` cases again, in an app wrapped in `cors_runtime::outermost()`.
+const OUTERMOST_CASES: [Shape; 4] = [CORS_ALLOWED, CORS_REFUSED, CORS_NO_ORIGIN, CORS_PREFLIGHT];
+
 fn main() -> ExitCode {
-    let counts: Vec<PerRequest> = actix_web::rt::System::new().block_on(async {
+    let (counts, outermost_counts) = actix_web::rt::System::new().block_on(async {
         let app = test::init_service(App::new().configure(configure)).await;
         let mut counts = Vec::new();
         for case in CASES {
             counts.push(measure(&app, case).await);
         }
-        counts
+        let app = test::init_service(
+            App::new()
+                .configure(configure)
+                .wrap(cors_runtime::outermost()),
+        )
+        .await;
+        let mut outermost_counts = Vec::new();
+        for case in OUTERMOST_CASES {
+            outermost_counts.push(measure(&app, case).await);
+        }
+        (counts, outermost_counts)
     });
 
     let bare = counts[0];
     println!(
-        "{:34} {:>12} {:>12} {:>10}",
+        "{:46} {:>12} {:>12} {:>10}",
         "allocations per request", "allocations", "bytes", "added"
     );
     for (case, count) in CASES.iter().zip(&counts) {
         println!(
-            "{:34} {:>12.2} {:>12.1} {:>+10.2}",
+            "{:46} {:>12.2} {:>12.1} {:>+10.2}",
             case.name,
+            count.allocations,
+            count.bytes,
+            count.allocations - bare.allocations
+        );
+    }
+
+    for (case, count) in OUTERMOST_CASES.iter().zip(&outermost_counts) {
+        println!(
+            "{:46} {:>12.2} {:>12.1} {:>+10.2}",
+            format!("outermost(), {}", case.name),
             count.allocations,
             count.bytes,
             count.allocations - bare.allocations
@@ -142,6 +166,11 @@ fn main() -> ExitCode {
     }
     if of(CORS_PREFLIGHT).allocations >= of(ACTIX_CORS_PREFLIGHT).allocations {
         failures.push("an allowed #[cors] preflight allocates no less than actix-cors'".into());
+    }
+    for (case, count) in OUTERMOST_CASES.iter().zip(&outermost_counts) {
+        if count.allocations > of(*case).allocations {
+            failures.push(format!("outermost() adds allocations to {}", case.name));
+        }
     }
     if failures.is_empty() {
         println!("allocation targets met");

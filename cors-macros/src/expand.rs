@@ -44,6 +44,20 @@ pub fn expand(
     expanded
 }
 
+/// A named policy as a value (`cors_runtime::named_policy!(API)`): a block holding the policy's
+/// `static`, registered like a route's, that evaluates to the `Policy` view of it.
+pub fn policy_value(policy: &Policy, named: &NamedUse) -> TokenStream {
+    let name = &named.name;
+    let policy_static = policy_static_name(name);
+    let item = policy_item(name, &policy_static, &[], policy, Some(named));
+    quote! {
+        {
+            #item
+            ::cors_runtime::__private::policy(&#policy_static)
+        }
+    }
+}
+
 /// The link section of the registry, as the runtime reads it.
 const REGISTRY_SECTION: &str = cors_rules::__registry_section!();
 

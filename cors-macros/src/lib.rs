@@ -45,6 +45,25 @@ pub fn policy(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// A named policy as a value, for what takes a policy rather than a route: for example the
+/// default policy of `cors_runtime::outermost()`: `named_policy!(crate::cors_policies::API)`.
+#[proc_macro]
+pub fn named_policy(input: TokenStream) -> TokenStream {
+    named::value(input.into())
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
+}
+
+/// What `named_policy!` hands to the named policy's macro, and that macro back to this crate:
+/// the policy's keys, to expand as a value. Not for users.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __policy_value(input: TokenStream) -> TokenStream {
+    named::expand_value(input.into())
+        .unwrap_or_else(|error| error.to_compile_error())
+        .into()
+}
+
 fn expand_or_error(
     args: proc_macro2::TokenStream,
     item: TokenStream,

@@ -55,25 +55,35 @@ impl Parse for Declaration {
 pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     let Declaration { attrs, name, body } = syn::parse2(input)?;
     let carrier = format_ident!("__cors_policy_{}", name);
-    let (expansion, origin_fn, errors) = match check(&body) {
+    let (expansion, value, origin_fn, errors) = match check(&body) {
         Ok(args) => {
             let expansion = quote! {
                 #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
                 $($handler)*
             };
+            let value = quote! {
+                ::cors_runtime::__private::policy_value! { __named(#name, $($policy)*) { #body } }
+            };
             let origin_fn = args
                 .origin_fn
                 .as_ref()
                 .map(|path| bound_origin_fn(&name, path));
-            (expansion, origin_fn, None)
+            (expansion, value, origin_fn, None)
         }
-        Err(error) => (quote!($($handler)*), None, Some(error.to_compile_error())),
+        // Its errors are reported above; what uses it as a value compiles on, as routes do.
+        Err(error) => (
+            quote!($($handler)*),
+            quote!(::cors_runtime::__private::policy_with_errors()),
+            None,
+            Some(error.to_compile_error()),
+        ),
     };
     Ok(quote! {
         #errors
         #(#attrs)*
         #[allow(unused_macros)]
         macro_rules! #carrier {
+            (@value ($($policy:tt)*)) => { #value };
             ([$($route:tt)*] ($($policy:tt)*) $($handler:tt)*) => { #expansion };
         }
         #[allow(unused_imports)]
@@ -117,4 +127,33 @@ pub fn apply(policy: &Path, entries: &[TokenStream], handler: TokenStream) -> To
     quote! {
         #policy! { [#(#entries),*] (#policy) #handler }
     }
+}
+
+/// `named_policy!(path::API)`: asks the policy's macro for its keys, as a value.
+pub fn value(input: TokenStream) -> syn::Result<TokenStream> {
+    let policy: Path = syn::parse2(input).map_err(|error| {
+        syn::Error::new(
+            error.span(),
+            "expected the path of a named policy, like \
+             `named_policy!(crate::cors_policies::API)`",
+        )
+    })?;
+    Ok(quote! {
+        #policy! { @value (#policy) }
+    })
+}
+
+/// The policy's keys, handed back by its macro: checked as they were where it was declared, then
+/// expanded as a value.
+pub fn expand_value(input: TokenStream) -> syn::Result<TokenStream> {
+    let args: CorsArgs = syn::parse2(input)?;
+    let (args, named) = args.merge_named();
+    let named = named.ok_or_else(|| {
+        syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "use `cors_runtime::named_policy!(path)`",
+        )
+    })?;
+    let policy = valid::check(&args, Target::Named)?;
+    Ok(crate::expand::policy_value(&policy, &named))
 }

@@ -1,10 +1,12 @@
 //! What generated code needs and users do not: not part of the public API.
 
 pub use actix_web;
+pub use cors_macros::__policy_value as policy_value;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
 use crate::middleware::Cors;
+use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
 pub use crate::preflight_service::{register_guarded_preflight, register_preflight, route_guard};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -19,6 +21,17 @@ pub use crate::shared_generics::compile_middleware_generics;
 /// `handler::cors()` returns for one registered by hand.
 pub fn cors(policy: &'static StoredPolicy) -> Cors {
     Cors::new(policy)
+}
+
+/// The view of a policy `named_policy!` expands to.
+pub const fn policy(stored: &'static StoredPolicy) -> Policy {
+    Policy::new(stored)
+}
+
+/// What `named_policy!` expands to for a named policy with errors: those errors stop the build
+/// (this is never called), and a value of the right type keeps them the only ones.
+pub fn policy_with_errors() -> Policy {
+    unreachable!("a named policy with errors does not compile")
 }
 
 /// `origins_env = "VAR"`, not read yet: it is read when the policy is first prepared.

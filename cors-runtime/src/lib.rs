@@ -160,12 +160,14 @@ mod decorate;
 mod headers;
 mod middleware;
 mod on_mismatch;
+mod outermost;
 mod policy;
 mod preflight;
 mod preflight_service;
 mod prepared;
 mod refusal;
 mod registry;
+mod route_table;
 mod runtime_origins;
 mod shared_generics;
 mod single_header;
@@ -173,10 +175,11 @@ mod single_header;
 #[doc(hidden)]
 pub mod __private;
 
-pub use cors_macros::{cors, policy};
+pub use cors_macros::{cors, named_policy, policy};
 pub use cors_rules::stored::AllowedHeaders;
 pub use cors_rules::{OriginEntry, OriginPattern};
 pub use middleware::{Cors, CorsFuture, CorsService};
+pub use outermost::{outermost, Outermost, OutermostFuture, OutermostService};
 pub use policy::{AllowedOrigin, Policy};
 pub use registry::policies;
 pub use runtime_origins::{EnvOrigins, OriginFn};

@@ -16,6 +16,7 @@ use pin_project_lite::pin_project;
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
 use crate::on_mismatch;
+use crate::outermost;
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
@@ -87,6 +88,8 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let prepared = &self.prepared;
+        // Whatever the route answers, its CORS is settled here; `outermost()` leaves it alone.
+        outermost::mark_settled_by_route(&req);
         if preflight::is_preflight(req.head()) {
             return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
@@ -205,6 +208,7 @@ where
                         let prepared = prepared.clone();
                         error.add_response_mapper(move |mut response| {
                             decorate(&prepared, verdict.clone(), response.headers_mut());
+                            outermost::mark_response_settled_by_route(&mut response);
                             response
                         });
                         Err(error)

@@ -102,8 +102,12 @@ impl std::fmt::Display for AllowedOrigin {
 }
 
 impl Policy {
-    pub(crate) fn new(stored: &'static StoredPolicy) -> Self {
+    pub(crate) const fn new(stored: &'static StoredPolicy) -> Self {
         Policy { stored }
+    }
+
+    pub(crate) fn stored(&self) -> &'static StoredPolicy {
+        self.stored
     }
 
     /// The name of the handler that declared this policy.

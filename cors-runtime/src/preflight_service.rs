@@ -24,6 +24,7 @@ use actix_web::Error;
 use crate::policy::StoredPolicy;
 use crate::preflight;
 use crate::prepared::Prepared;
+use crate::route_table::{self, RouteGuards};
 
 /// Registers the preflight service for one path of a routed handler. Called by generated code,
 /// after it registers the handler itself.
@@ -51,16 +52,22 @@ pub fn register_guarded_preflight(
 ) {
     // The path as `Resource::register` would store it: with a leading slash, except that the
     // empty path (a scope's own root) stays empty.
-    let rdef = if path.is_empty() || path.starts_with('/') {
-        ResourceDef::new(path)
+    let path = if path.is_empty() || path.starts_with('/') {
+        path.to_owned()
     } else {
-        ResourceDef::new(format!("/{path}"))
+        format!("/{path}")
     };
+    let route_guards = RouteGuards::new(route_guards);
+    // Under a name of its own, by which `outermost()` finds the route's full path.
+    let name = route_table::record(&path, route_methods, route_guards.clone(), policy);
+    let mut rdef = ResourceDef::new(path);
+    rdef.set_name(name);
     // The router checks every guard of the list; the preflight test goes first, as it rules out
     // most requests without calling into the application's code.
-    let mut guards: Vec<Box<dyn Guard>> = Vec::with_capacity(1 + route_guards.len());
-    guards.push(Box::new(PreflightGuard { route_methods }));
-    guards.extend(route_guards);
+    let guards: Vec<Box<dyn Guard>> = vec![
+        Box::new(PreflightGuard { route_methods }),
+        Box::new(route_guards),
+    ];
     config.register_service(rdef, Some(guards), PreflightServiceFactory { policy }, None);
 }
 

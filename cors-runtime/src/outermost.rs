@@ -1,0 +1,292 @@
+//! `outermost()`: CORS for the whole app (or scope), in front of the app's other middleware.
+//!
+//! `#[cors]` puts its layer on the route, inside everything wrapped around the `App` or a
+//! `web::scope`. An authentication or rate-limiting middleware there answers some requests itself
+//! (a preflight it takes for an unauthenticated request, a `401`, a `429`) and the route's layer
+//! never sees them: the browser then blocks the preflight, and hides the error from the page.
+//! This layer, wrapped last so that it runs first, keeps the routes' policies in force there:
+//!
+//! - a preflight for a path and method a `#[cors]` route serves is answered with that route's
+//!   policy before any inner middleware runs (the route's own layer would answer it alike);
+//! - a response to an actual request that the route's layer did not see (it was answered by an
+//!   inner middleware, or the route returned before it) is decorated with the policy of the route
+//!   that serves the request, whatever produced it;
+//! - for requests no `#[cors]` route serves (unknown paths, methods a path does not serve, routes
+//!   without `#[cors]`, `default_service`, files), the optional default policy does both.
+//!
+//! Responses the route's layer saw are left as they are: it marks the request (see
+//! [`mark_settled_by_route`]), so nothing is decorated twice.
+
+use std::cell::OnceCell;
+use std::future::{ready, Future, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
+use pin_project_lite::pin_project;
+
+use crate::decorate::decorate;
+use crate::headers::OriginVerdict;
+use crate::policy::{Policy, StoredPolicy};
+use crate::preflight;
+use crate::prepared::Prepared;
+use crate::refusal::{self, Outcome};
+use crate::route_table::RouteTable;
+
+/// CORS in front of the app's other middleware: wrap it last, so that it runs first.
+///
+/// ```
+/// use actix_web::{get, middleware::from_fn, web, App, HttpResponse};
+/// use cors_runtime::cors;
+/// # async fn require_login(
+/// #     req: actix_web::dev::ServiceRequest,
+/// #     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+/// # ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+/// #     next.call(req).await
+/// # }
+///
+/// #[cors(origins = ["https://app.example.com"], headers = ["Authorization"], credentials = true)]
+/// #[get("/me")]
+/// async fn me() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// let app = App::new()
+///     .service(me)
+///     .wrap(from_fn(require_login)) // may answer 401 without calling the route
+///     .wrap(cors_runtime::outermost()); // wrapped last: runs first
+/// ```
+///
+/// Without it, `#[cors]` routes work as long as every middleware around them calls them; with it,
+/// preflights never reach that middleware, and what it answers carries the route's CORS headers.
+pub fn outermost() -> Outermost {
+    Outermost { default: None }
+}
+
+/// The middleware [`outermost()`] returns.
+#[derive(Debug, Clone, Copy)]
+pub struct Outermost {
+    default: Option<&'static StoredPolicy>,
+}
+
+impl Outermost {
+    /// The policy for requests no `#[cors]` route serves: unknown paths (`404`), methods a path
+    /// does not serve (`405`), routes without `#[cors]`, `default_service`, files. It is a named
+    /// policy, checked when it is declared: `default_policy(cors_runtime::named_policy!(API))`.
+    /// It answers preflights for the `methods` it lists, and none if it lists none. Without a
+    /// default policy, those requests get no CORS headers.
+    pub fn default_policy(self, policy: Policy) -> Self {
+        Outermost {
+            default: Some(policy.stored()),
+        }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Outermost
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = OutermostService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(OutermostService {
+            service,
+            layer: Rc::new(Layer {
+                routes: OnceCell::new(),
+                default: self.default.map(Prepared::new),
+            }),
+        }))
+    }
+}
+
+/// What the layer knows, once per worker.
+struct Layer {
+    /// The app's `#[cors]` routes, read from its resource map at the first request.
+    routes: OnceCell<RouteTable>,
+    default: Option<Rc<Prepared>>,
+}
+
+impl Layer {
+    /// The policy for `request` with `method`: the route's that serves it, else the default.
+    fn policy_for(&self, request: &ServiceRequest, method: &[u8]) -> Option<&Rc<Prepared>> {
+        let routes = self
+            .routes
+            .get_or_init(|| RouteTable::build(request.request()));
+        routes.route_for(request, method).or(self.default.as_ref())
+    }
+}
+
+/// The service [`Outermost`] wraps around the app or scope.
+pub struct OutermostService<S> {
+    service: S,
+    layer: Rc<Layer>,
+}
+
+impl<S, B> Service<ServiceRequest> for OutermostService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = OutermostFuture<S::Future>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
+        // a browser's).
+        if !req.headers().contains_key(ORIGIN) {
+            return OutermostFuture::passed(self.service.call(req), None);
+        }
+        if preflight::is_preflight(req.head()) {
+            let requested = req.headers().get(ACCESS_CONTROL_REQUEST_METHOD);
+            let requested = requested.map_or(&[][..], |method| method.as_bytes());
+            return match self.layer.policy_for(&req, requested) {
+                Some(prepared) => OutermostFuture::preflight(req, prepared.clone()),
+                // Nobody's: the app's own business, as without this layer.
+                None => OutermostFuture::passed(self.service.call(req), None),
+            };
+        }
+        // The route is looked up before the inner services run, while the request is at hand:
+        // an error from them comes back without it.
+        let policy = self
+            .layer
+            .policy_for(&req, req.method().as_str().as_bytes())
+            .cloned();
+        let Some(prepared) = policy else {
+            return OutermostFuture::passed(self.service.call(req), None);
+        };
+        let verdict = prepared.allow_origin.judge(req.headers());
+        if let OriginVerdict::Refused(reason) = &verdict {
+            // Logged now, and by the route's layer too if the request reaches it.
+            refusal::log(
+                prepared.route,
+                Outcome::ServedWithoutCors,
+                req.head(),
+                &[*reason],
+            );
+        }
+        OutermostFuture::passed(self.service.call(req), Some((prepared, verdict)))
+    }
+}
+
+pin_project! {
+    /// The response future of [`OutermostService`]: a plain enum over the inner service's.
+    pub struct OutermostFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        // A preflight answered here, under this policy.
+        Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
+        // Passed on; for an actual request on a path with a policy, the policy and its verdict,
+        // for a response the route's layer did not see.
+        Passed {
+            #[pin]
+            inner: F,
+            actual: Option<(Rc<Prepared>, OriginVerdict)>,
+        },
+    }
+}
+
+impl<F> OutermostFuture<F> {
+    fn preflight(request: ServiceRequest, prepared: Rc<Prepared>) -> Self {
+        OutermostFuture {
+            state: State::Preflight {
+                pending: Some((request, prepared)),
+            },
+        }
+    }
+
+    fn passed(inner: F, actual: Option<(Rc<Prepared>, OriginVerdict)>) -> Self {
+        OutermostFuture {
+            state: State::Passed { inner, actual },
+        }
+    }
+}
+
+impl<F, B> Future for OutermostFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Preflight { pending } => {
+                let (request, prepared) = pending
+                    .take()
+                    .expect("OutermostFuture polled after completion");
+                let response = preflight::respond(&prepared, request);
+                Poll::Ready(Ok(response.map_into_right_body()))
+            }
+            StateProj::Passed { inner, actual } => {
+                let result = std::task::ready!(inner.poll(cx));
+                let Some((prepared, verdict)) = actual.take() else {
+                    return Poll::Ready(result.map(ServiceResponse::map_into_left_body));
+                };
+                Poll::Ready(match result {
+                    Ok(response) if settled_by_route(response.request()) => {
+                        Ok(response.map_into_left_body())
+                    }
+                    Ok(mut response) => {
+                        decorate(&prepared, verdict, response.headers_mut());
+                        Ok(response.map_into_left_body())
+                    }
+                    // An error an inner middleware returned becomes a response outside this
+                    // layer; the mapper decorates it then, unless the route's layer saw the
+                    // request (its own mapper does).
+                    Err(mut error) => {
+                        error.add_response_mapper(move |mut response| {
+                            if !response_settled_by_route(&response) {
+                                decorate(&prepared, verdict.clone(), response.headers_mut());
+                            }
+                            response
+                        });
+                        Err(error)
+                    }
+                })
+            }
+        }
+    }
+}
+
+/// The mark the route's own CORS layer leaves on a request it handles.
+struct SettledByRoute;
+
+/// Called by the route's layer for every request it sees: its answer, and its decoration of the
+/// response (or of the error, when it becomes one), stand; this layer adds nothing. The mark is a
+/// zero-sized value in the request's extensions, which actix-web reuses from request to request,
+/// so it allocates nothing.
+pub(crate) fn mark_settled_by_route(request: &ServiceRequest) {
+    request.extensions_mut().insert(SettledByRoute);
+}
+
+fn settled_by_route(request: &HttpRequest) -> bool {
+    request.extensions().contains::<SettledByRoute>()
+}
+
+fn response_settled_by_route(response: &HttpResponse) -> bool {
+    response.extensions().contains::<SettledByRoute>()
+}
+
+/// The same mark on the response an error of the route becomes, which the route's layer
+/// decorates when the error is rendered, before this layer's mapper runs: errors carry no
+/// request.
+pub(crate) fn mark_response_settled_by_route(response: &mut HttpResponse) {
+    response.extensions_mut().insert(SettledByRoute);
+}

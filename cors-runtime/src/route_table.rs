@@ -1,0 +1,183 @@
+//! Which `#[cors]` route serves a request, asked from outside the router: the table
+//! [`outermost()`](crate::outermost) consults before the app's other middleware runs, and after
+//! one of them answered without calling the route.
+//!
+//! A routed handler's registration records, for each of its paths, the path as written, the
+//! methods and guards of its routing attribute and its policy, in a list of the thread that builds
+//! the app (actix-web builds each worker's app on the worker's own thread, and registers every
+//! service before it builds any middleware). The path lacks the prefixes of the scopes around it,
+//! which registration cannot see; the router can: the route's preflight service is registered
+//! under a hidden name unique to that registration, and the app's resource map renders the full
+//! path of a name (`url_for`). Rendered with placeholders for its dynamic segments, that path is
+//! the route's full pattern; the table is built from it once per app instance, at its first
+//! request, when the resource map is complete.
+//!
+//! A request is then matched the way the router matches it: the first entry whose full pattern
+//! matches the path, that serves the method, and whose routing guards accept the request.
+//! Dynamic segments of a scope's prefix match any one segment here (their regular expression, if
+//! any, is not part of the rendered path).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use actix_web::dev::{ResourceDef, ServiceRequest};
+use actix_web::guard::{Guard, GuardContext};
+use actix_web::HttpRequest;
+
+use crate::policy::StoredPolicy;
+use crate::prepared::Prepared;
+
+/// One path of a routed `#[cors]` handler, as its registration records it.
+struct Recorded {
+    /// The hidden name of the route's preflight service for this path.
+    name: String,
+    /// The path as registered, without scope prefixes.
+    path: String,
+    route_methods: &'static [&'static str],
+    guards: RouteGuards,
+    policy: &'static StoredPolicy,
+}
+
+thread_local! {
+    static RECORDED: RefCell<Vec<Recorded>> = const { RefCell::new(Vec::new()) };
+    static NEXT_NAME: Cell<u64> = const { Cell::new(0) };
+}
+
+/// The guards of a routing attribute (`guard = "..."`), shared by the route's preflight service in
+/// the router and the table, which evaluate the same guards on the same request.
+#[derive(Clone)]
+pub(crate) struct RouteGuards(Rc<[Box<dyn Guard>]>);
+
+impl RouteGuards {
+    pub(crate) fn new(guards: Vec<Box<dyn Guard>>) -> Self {
+        RouteGuards(guards.into())
+    }
+
+    fn accept(&self, ctx: &GuardContext<'_>) -> bool {
+        self.0.iter().all(|guard| guard.check(ctx))
+    }
+}
+
+impl Guard for RouteGuards {
+    fn check(&self, ctx: &GuardContext<'_>) -> bool {
+        self.accept(ctx)
+    }
+}
+
+/// Records one path of a routed handler while the app is built; returns the hidden name to
+/// register the route's preflight service under.
+pub(crate) fn record(
+    path: &str,
+    route_methods: &'static [&'static str],
+    guards: RouteGuards,
+    policy: &'static StoredPolicy,
+) -> String {
+    let number = NEXT_NAME.with(|next| next.replace(next.get() + 1));
+    let name = format!("__cors_runtime_preflight_{number}");
+    RECORDED.with_borrow_mut(|recorded| {
+        recorded.push(Recorded {
+            name: name.clone(),
+            path: path.to_owned(),
+            route_methods,
+            guards,
+            policy,
+        })
+    });
+    name
+}
+
+/// The routed `#[cors]` handlers of one app, with their full patterns, in registration order.
+pub(crate) struct RouteTable {
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    pattern: ResourceDef,
+    route_methods: &'static [&'static str],
+    guards: RouteGuards,
+    prepared: Rc<Prepared>,
+}
+
+impl RouteTable {
+    /// The table of the app `request` belongs to: every recorded route its resource map knows.
+    pub(crate) fn build(request: &HttpRequest) -> RouteTable {
+        let entries = RECORDED.with_borrow(|recorded| {
+            recorded
+                .iter()
+                .filter_map(|route| {
+                    let pattern = full_pattern(request, &route.name, &route.path)?;
+                    Some(Entry {
+                        pattern: ResourceDef::new(pattern),
+                        route_methods: route.route_methods,
+                        guards: route.guards.clone(),
+                        prepared: Prepared::new(route.policy),
+                    })
+                })
+                .collect()
+        });
+        RouteTable { entries }
+    }
+
+    /// The policy of the route that serves `method` (compared as the routing macros' preflight
+    /// guard compares it: ignoring ASCII case, so that a page's `patch` meets the policy that
+    /// refuses it, with a logged reason) at the request's path.
+    pub(crate) fn route_for(
+        &self,
+        request: &ServiceRequest,
+        method: &[u8],
+    ) -> Option<&Rc<Prepared>> {
+        let path = request.match_info().as_str();
+        let ctx = request.guard_ctx();
+        self.entries
+            .iter()
+            .find(|entry| {
+                entry.pattern.is_match(path)
+                    && entry
+                        .route_methods
+                        .iter()
+                        .any(|served| served.as_bytes().eq_ignore_ascii_case(method))
+                    && entry.guards.accept(&ctx)
+            })
+            .map(|entry| &entry.prepared)
+    }
+}
+
+/// The first placeholder name; each dynamic segment gets its own, numbered.
+const PLACEHOLDER: &str = "__cors_segment_";
+
+/// The full pattern of the route registered as `name`: the scope prefixes above it, as the
+/// resource map renders them (each dynamic segment of a prefix a placeholder segment), then the
+/// route's own `path` as written. `None` when this app has no such route (it belongs to another
+/// app built on this thread).
+fn full_pattern(request: &HttpRequest, name: &str, path: &str) -> Option<String> {
+    let placeholders = (0..).map(|index| format!("{{{PLACEHOLDER}{index}}}"));
+    let rendered = request.url_for(name, placeholders.clone()).ok()?;
+    let rendered = percent_decoded(rendered.path())?;
+    let total = rendered.matches(PLACEHOLDER).count();
+    let route = ResourceDef::new(path);
+    let mut own = String::new();
+    route.resource_path_from_iter(&mut own, placeholders.clone());
+    let in_prefix = total.checked_sub(own.matches(PLACEHOLDER).count())?;
+    let mut own = String::new();
+    route.resource_path_from_iter(&mut own, placeholders.skip(in_prefix));
+    let prefix = rendered.strip_suffix(&own)?;
+    Some(format!("{prefix}{path}"))
+}
+
+/// `url_for` percent-encodes what a URL path cannot hold, the placeholders' braces among them.
+fn percent_decoded(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(at + 1..at + 3)?).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            at += 3;
+        } else {
+            decoded.push(bytes[at]);
+            at += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}

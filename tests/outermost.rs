@@ -1,0 +1,587 @@
+//! `cors_runtime::outermost()`: the routes' policies hold in front of the middleware real apps
+//! wrap around them (authentication, rate limits, logging, compression, path normalization), for
+//! routes in scopes, nested scopes and `#[scope]` modules, and the app's default policy covers
+//! what no `#[cors]` route serves (unknown paths, other methods, files, `default_service`).
+//!
+//! Every check reads the response the way the server sends it: an `Err` from a middleware is
+//! rendered with its response mappers, as actix-web's dispatcher does.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::*;
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::{from_fn, Compress, Logger, Next, NormalizePath};
+use actix_web::{get, post, put, test, web, App, HttpResponse};
+use actix_web_httpauth::extractors::bearer::BearerAuth;
+use actix_web_httpauth::middleware::HttpAuthentication;
+use cors_runtime::{cors, outermost};
+
+mod common;
+use common::*;
+
+mod cors_policies {
+    cors_runtime::policy!(SPA {
+        origins = ["https://app.example.com"],
+        headers = ["Authorization"],
+        credentials = true,
+    });
+
+    cors_runtime::policy!(
+        /// The default of the apps below: what no `#[cors]` route serves.
+        FALLBACK {
+        origins = ["https://app.example.com"],
+        methods = ["GET", "PUT"],
+    });
+}
+
+const PARTNER: &str = "https://partner.example.org";
+
+#[cors(policy = crate::cors_policies::SPA)]
+#[put("/items/{id}")]
+async fn update_item() -> HttpResponse {
+    HttpResponse::Ok().body("updated")
+}
+
+#[cors(policy = crate::cors_policies::SPA, expose_headers = ["Retry-After"])]
+#[get("/me")]
+async fn me() -> HttpResponse {
+    HttpResponse::Ok().body("me")
+}
+
+#[cors(policy = crate::cors_policies::SPA)]
+#[get("/fails")]
+async fn fails() -> Result<HttpResponse, actix_web::Error> {
+    Err(actix_web::error::ErrorServiceUnavailable("database down"))
+}
+
+/// Two handlers on one path, each with its own policy.
+#[cors(origins = ["https://app.example.com"])]
+#[get("/things")]
+async fn list_things() -> HttpResponse {
+    HttpResponse::Ok().body("things")
+}
+
+#[cors(origins = ["https://partner.example.org"], headers = ["Content-Type"])]
+#[post("/things")]
+async fn create_thing() -> HttpResponse {
+    HttpResponse::Created().body("created")
+}
+
+#[actix_web::scope("/mod")]
+mod in_a_scope_module {
+    use super::*;
+
+    #[cors(policy = crate::cors_policies::SPA)]
+    #[put("/items/{id}")]
+    pub async fn update_scoped_item() -> HttpResponse {
+        HttpResponse::Ok().body("updated in a module")
+    }
+}
+
+/// How often the authentication middleware ran, per app.
+#[derive(Default)]
+struct AuthCalls(AtomicUsize);
+
+/// Answers `401` itself (a response, not an `Err`) unless the request carries a token: the shape
+/// of most hand-written authentication middleware.
+async fn require_login(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(calls) = req.app_data::<web::Data<AuthCalls>>() {
+        calls.0.fetch_add(1, Ordering::SeqCst);
+    }
+    if !req.headers().contains_key(AUTHORIZATION) {
+        let response = HttpResponse::Unauthorized().body("log in first");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// Lets one request through per app, then answers `429` with `Retry-After`.
+#[derive(Default)]
+struct Budget(AtomicUsize);
+
+async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let spent = req
+        .app_data::<web::Data<Budget>>()
+        .map_or(0, |budget| budget.0.fetch_add(1, Ordering::SeqCst));
+    if spent >= 1 {
+        let response = HttpResponse::TooManyRequests()
+            .insert_header((RETRY_AFTER, "30"))
+            .body("slow down");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+async fn bearer_token(
+    req: ServiceRequest,
+    credentials: BearerAuth,
+) -> Result<ServiceRequest, (actix_web::Error, ServiceRequest)> {
+    if credentials.token() == "t" {
+        Ok(req)
+    } else {
+        Err((actix_web::error::ErrorUnauthorized("bad token"), req))
+    }
+}
+
+/// The response the server sends: an `Err` rendered with its response mappers.
+struct Sent {
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+impl Sent {
+    fn header(&self, name: HeaderName) -> Option<&str> {
+        self.headers.get(name).map(|value| value.to_str().unwrap())
+    }
+
+    /// Every `Vary` entry, in order.
+    fn varies_by(&self) -> Vec<&str> {
+        self.headers
+            .get_all(VARY)
+            .flat_map(|value| value.to_str().unwrap().split(','))
+            .map(str::trim)
+            .collect()
+    }
+
+    fn allow_origin(&self) -> Option<&str> {
+        self.header(ACCESS_CONTROL_ALLOW_ORIGIN)
+    }
+
+    /// Every check in this file: never two `Access-Control-Allow-Origin` headers, never two
+    /// `Vary: Origin`.
+    fn well_formed(self) -> Self {
+        assert!(
+            self.headers.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).count() <= 1,
+            "{:?}",
+            self.headers
+        );
+        let varies_by_origin = self
+            .varies_by()
+            .into_iter()
+            .filter(|name| name.eq_ignore_ascii_case("origin"))
+            .count();
+        assert!(varies_by_origin <= 1, "{:?}", self.headers);
+        self
+    }
+}
+
+/// An app under test, whatever its response body.
+trait AnyApp<B>:
+    actix_web::dev::Service<
+    actix_http::Request,
+    Response = ServiceResponse<B>,
+    Error = actix_web::Error,
+>
+{
+}
+
+impl<S, B> AnyApp<B> for S where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = ServiceResponse<B>,
+        Error = actix_web::Error,
+    >
+{
+}
+
+async fn send<B>(app: &impl AnyApp<B>, req: test::TestRequest) -> Sent {
+    let sent = match test::try_call_service(app, req.to_request()).await {
+        Ok(res) => Sent {
+            status: res.status(),
+            headers: res.headers().clone(),
+        },
+        Err(error) => {
+            let res = error.error_response();
+            Sent {
+                status: res.status(),
+                headers: res.headers().clone(),
+            }
+        }
+    };
+    sent.well_formed()
+}
+
+fn logged_in(req: test::TestRequest) -> test::TestRequest {
+    req.insert_header((AUTHORIZATION, "Bearer t"))
+}
+
+/// The checks of the table, for an app whose routes sit at `prefix`.
+async fn auth_never_sees_preflights_and_its_401_is_readable<B>(
+    app: &impl AnyApp<B>,
+    calls: &AuthCalls,
+    prefix: &str,
+) {
+    let items = format!("{prefix}/items/1");
+    let profile = format!("{prefix}/me");
+
+    let res = send(app, preflight(&items, APP, "PUT", Some("authorization"))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{items}");
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
+    assert_eq!(
+        res.header(ACCESS_CONTROL_ALLOW_HEADERS),
+        Some("Authorization")
+    );
+    let res = send(app, preflight(&items, EVIL, "PUT", Some("authorization"))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.allow_origin(), None);
+    assert_eq!(calls.0.load(Ordering::SeqCst), 0, "auth saw a preflight");
+
+    let res = send(app, from_origin(Method::GET, &profile, APP)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
+    assert_eq!(res.varies_by(), ["Origin"]);
+    let res = send(app, from_origin(Method::GET, &profile, EVIL)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), None);
+    assert_eq!(res.varies_by(), ["Origin"]);
+
+    // Through to the route, which decorates its own response once.
+    let res = send(app, logged_in(from_origin(Method::PUT, &items, APP))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.varies_by(), ["Origin"]);
+    assert_eq!(calls.0.load(Ordering::SeqCst), 3);
+}
+
+#[actix_web::test]
+async fn without_the_layer_auth_on_the_app_answers_preflights() {
+    // The problem this layer solves, as it stands without it.
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(AuthCalls::default()))
+            .service(update_item)
+            .service(me)
+            .wrap(from_fn(require_login)),
+    )
+    .await;
+    let res = send(
+        &app,
+        preflight("/items/1", APP, "PUT", Some("authorization")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), None);
+}
+
+#[actix_web::test]
+async fn auth_on_the_app() {
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(update_item)
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "").await;
+}
+
+#[actix_web::test]
+async fn auth_on_a_scope_with_the_layer_on_the_app_or_on_the_scope() {
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .wrap(outermost())
+            .service(
+                web::scope("/api")
+                    .wrap(from_fn(require_login))
+                    .service(update_item)
+                    .service(me),
+            ),
+    )
+    .await;
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "/api").await;
+
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new().app_data(calls.clone()).service(
+            web::scope("/api")
+                .service(update_item)
+                .service(me)
+                .wrap(from_fn(require_login))
+                .wrap(outermost()),
+        ),
+    )
+    .await;
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "/api").await;
+}
+
+#[actix_web::test]
+async fn nested_scopes_with_a_dynamic_segment_and_a_scope_module() {
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(
+                web::scope("/v1").service(
+                    web::scope("/{tenant}")
+                        .wrap(from_fn(require_login))
+                        .service(update_item)
+                        .service(me),
+                ),
+            )
+            .service(in_a_scope_module::update_scoped_item)
+            .wrap(outermost()),
+    )
+    .await;
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "/v1/acme").await;
+
+    let res = send(&app, preflight("/mod/items/7", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+    // A path no route serves is the app's business (here the scope's authentication refuses
+    // it), and without a default policy nothing is added.
+    let res = send(&app, preflight("/v1/acme/nothing", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), None);
+}
+
+#[actix_web::test]
+async fn bearer_authentication_errors_are_readable() {
+    let app = test::init_service(
+        App::new()
+            .service(update_item)
+            .service(me)
+            .service(fails)
+            .wrap(HttpAuthentication::bearer(bearer_token))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(
+        &app,
+        preflight("/items/1", APP, "PUT", Some("authorization")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+
+    // No token: the middleware returns an `Err`, which the layer's mapper decorates.
+    for origin in [APP, EVIL] {
+        let res = send(&app, from_origin(Method::GET, "/me", origin)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert!(res.headers.contains_key(WWW_AUTHENTICATE));
+        let expected = (origin == APP).then_some(APP);
+        assert_eq!(res.allow_origin(), expected, "{origin}");
+        assert_eq!(res.varies_by(), ["Origin"]);
+    }
+    // A wrong token: the validator's own error.
+    let req = from_origin(Method::GET, "/me", APP).insert_header((AUTHORIZATION, "Bearer x"));
+    let res = send(&app, req).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), Some(APP));
+
+    let res = send(&app, logged_in(from_origin(Method::GET, "/me", APP))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.allow_origin(), Some(APP));
+
+    // The route's own error: decorated by the route's layer, once (`send` checks).
+    let res = send(&app, logged_in(from_origin(Method::GET, "/fails", APP))).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.varies_by(), ["Origin"]);
+}
+
+#[actix_web::test]
+async fn a_rate_limiters_429_is_readable_with_its_retry_after() {
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(Budget::default()))
+            .service(me)
+            .wrap(from_fn(rate_limit))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/me", APP)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    for _ in 0..2 {
+        // Preflights cost no budget.
+        let res = send(&app, preflight("/me", APP, "GET", Some("authorization"))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+    }
+    let res = send(&app, from_origin(Method::GET, "/me", APP)).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(
+        res.header(ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("Retry-After")
+    );
+    assert_eq!(res.header(RETRY_AFTER), Some("30"));
+    let res = send(&app, from_origin(Method::GET, "/me", EVIL)).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.allow_origin(), None);
+    assert_eq!(res.header(ACCESS_CONTROL_EXPOSE_HEADERS), None);
+}
+
+/// `NormalizePath` changes the path the router sees, so it goes outside the layer, which then
+/// sees the same path.
+#[actix_web::test]
+async fn logger_compress_and_normalize_path() {
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(update_item)
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(Compress::default())
+            .wrap(Logger::default())
+            .wrap(outermost())
+            .wrap(NormalizePath::trim()),
+    )
+    .await;
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "").await;
+
+    let res = send(
+        &app,
+        preflight("/items/1/", APP, "PUT", Some("authorization")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+    let req = from_origin(Method::GET, "/me/", APP).insert_header((ACCEPT_ENCODING, "gzip"));
+    let res = send(&app, logged_in(req)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header(CONTENT_ENCODING), Some("gzip"));
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.varies_by(), ["Origin", "accept-encoding"]);
+}
+
+#[actix_web::test]
+async fn two_handlers_on_one_path_keep_their_own_policies() {
+    let app = test::init_service(
+        App::new()
+            .service(list_things)
+            .service(create_thing)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(
+        &app,
+        preflight("/things", PARTNER, "POST", Some("content-type")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(PARTNER));
+    let res = send(
+        &app,
+        preflight("/things", APP, "POST", Some("content-type")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    let res = send(&app, from_origin(Method::GET, "/things", APP)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), Some(APP));
+    let res = send(&app, from_origin(Method::GET, "/things", PARTNER)).await;
+    assert_eq!(res.allow_origin(), None);
+    let res = send(&app, from_origin(Method::POST, "/things", PARTNER)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), Some(PARTNER));
+}
+
+#[actix_web::test]
+async fn several_apps_on_one_thread_each_know_their_own_routes() {
+    let first = test::init_service(
+        App::new()
+            .service(web::scope("/first").service(me))
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    let second = test::init_service(
+        App::new()
+            .service(web::scope("/second").service(me))
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    for (app, served, other) in [
+        (&first, "/first/me", "/second/me"),
+        (&second, "/second/me", "/first/me"),
+    ] {
+        let res = send(app, preflight(served, APP, "GET", Some("authorization"))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{served}");
+        let res = send(app, preflight(other, APP, "GET", Some("authorization"))).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{other}");
+    }
+}
+
+#[actix_web::test]
+async fn the_default_policy_covers_what_no_route_serves() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    assert_eq!(default.route(), "FALLBACK");
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .service(actix_files::Files::new("/static", "examples/static"))
+            .default_service(web::to(|| async {
+                HttpResponse::NotFound().body("nothing here")
+            }))
+            .wrap(from_fn(require_login))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+
+    // Unknown paths, methods a path does not serve, files: readable by the default's origins.
+    for (method, path) in [
+        (Method::GET, "/nothing"),
+        (Method::DELETE, "/me"),
+        (Method::GET, "/static/demo.html"),
+    ] {
+        let res = send(&app, logged_in(from_origin(method.clone(), path, APP))).await;
+        assert!(!res.status.is_server_error(), "{method} {path}");
+        assert_eq!(res.allow_origin(), Some(APP), "{method} {path}");
+        assert_eq!(res.varies_by(), ["Origin"], "{method} {path}");
+        let res = send(&app, logged_in(from_origin(method.clone(), path, EVIL))).await;
+        assert_eq!(res.allow_origin(), None, "{method} {path}");
+    }
+    let res = send(
+        &app,
+        logged_in(from_origin(Method::GET, "/static/demo.html", APP)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    // ... and an auth refusal on an unknown path, too.
+    let res = send(&app, from_origin(Method::GET, "/nothing", APP)).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.allow_origin(), Some(APP));
+
+    // Preflights for the methods the default lists; the route's policy still rules its own.
+    let res = send(&app, preflight("/nothing", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_METHODS), Some("GET, PUT"));
+    let res = send(&app, preflight("/nothing", APP, "DELETE", None)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = send(&app, preflight("/me", APP, "GET", Some("authorization"))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
+
+    // Without a default policy, those responses carry no CORS headers, as before.
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .default_service(web::to(|| async { HttpResponse::NotFound().finish() }))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/nothing", APP)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res
+        .headers
+        .keys()
+        .all(|name| !name.as_str().starts_with("access-control-")));
+    assert!(res.varies_by().is_empty());
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = cors_runtime::named_policy!("crate::cors_policies::API");
+}
