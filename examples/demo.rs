@@ -1,13 +1,18 @@
 //! A CORS playground: an API on http://127.0.0.1:8080 whose routes carry `#[cors]` policies, and
 //! a page on http://localhost:3000 (a different origin) whose buttons call the API with `fetch`,
-//! so you can watch in a browser what passes, what is blocked, and why.
+//! so you can watch in a browser what passes, what is blocked, and why. The app is wrapped in an
+//! authentication middleware and a rate limiter, with `cors_runtime::outermost()` in front.
 //!
 //!     cargo run --example demo
 //!
 //! Set `RUST_LOG=cors_runtime=debug` (the default here) to see why a request was refused.
 //! `API_PORT` and `PAGE_PORT` change the ports.
 
-use actix_web::{delete, get, post, web, App, HttpResponse, HttpServer, Responder};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, Responder};
 use cors_runtime::cors;
 use serde::Deserialize;
 
@@ -73,6 +78,62 @@ async fn internal() -> impl Responder {
     HttpResponse::Ok().json("internal")
 }
 
+/// The signed-in part of the API, behind the app-wide `require_login` middleware below. The page
+/// sends `Authorization`, which makes every call preflighted: `outermost()` answers those
+/// preflights before `require_login` runs, and makes its `401` readable.
+#[cors(origins = ["http://localhost:3000"], headers = ["Authorization", "Content-Type"])]
+#[get("/api/account/me")]
+async fn account() -> impl Responder {
+    HttpResponse::Ok().json("signed in as demo")
+}
+
+#[cors(origins = ["http://localhost:3000"], headers = ["Authorization", "Content-Type"])]
+#[put("/api/account/items/{id}")]
+async fn account_replace_item(id: web::Path<u32>, item: web::Json<NewItem>) -> impl Responder {
+    HttpResponse::Ok().json(format!("replaced {id} with {}", item.name))
+}
+
+/// Behind the rate limiter too, which always says `429` here; the page reads `Retry-After`.
+#[cors(
+    origins = ["http://localhost:3000"],
+    headers = ["Authorization"],
+    expose_headers = ["Retry-After"]
+)]
+#[get("/api/account/burst")]
+async fn account_burst() -> impl Responder {
+    HttpResponse::Ok().json("the rate limiter answers first")
+}
+
+/// App-wide authentication for `/api/account/*`: `401` unless `Authorization: Bearer demo`.
+async fn require_login(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let signed_in = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .is_some_and(|value| value == "Bearer demo");
+    if req.path().starts_with("/api/account/") && !signed_in {
+        let response = HttpResponse::Unauthorized().json("sign in first");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// An app-wide rate limiter that answers `429` for `/api/account/burst`, always.
+async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.path() == "/api/account/burst" {
+        let response = HttpResponse::TooManyRequests()
+            .insert_header((header::RETRY_AFTER, "30"))
+            .json("slow down");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 const PAGE: &str = include_str!("static/demo.html");
 
 #[actix_web::main]
@@ -93,6 +154,14 @@ async fn main() -> std::io::Result<()> {
             .service(public)
             .service(admin)
             .service(internal)
+            .service(account)
+            .service(account_replace_item)
+            .service(account_burst)
+            .wrap(from_fn(require_login))
+            .wrap(from_fn(rate_limit))
+            // Wrapped last, so it runs first: preflights never reach the middleware above, and
+            // what they answer carries the route's CORS headers.
+            .wrap(cors_runtime::outermost())
     })
     .bind(("127.0.0.1", api_port))?
     .run();

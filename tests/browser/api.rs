@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use actix_web::dev::Service;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{delete, get, patch, post, put, web, App, HttpResponse, Responder};
 use cors_runtime::cors;
 use serde::Deserialize;
@@ -159,6 +161,61 @@ async fn plain() -> impl Responder {
     HttpResponse::Ok().body("plain")
 }
 
+/// The login flow, behind the app-wide authentication middleware (`require_login`) and rate
+/// limiter (`rate_limit`), in front of which `outermost()` keeps these policies in force.
+#[cors(origins = ["http://localhost:18081"], headers = ["Authorization", "Content-Type"])]
+#[get("/account/me")]
+async fn account_me() -> impl Responder {
+    HttpResponse::Ok().body("account")
+}
+
+#[cors(origins = ["http://localhost:18081"], headers = ["Authorization", "Content-Type"])]
+#[put("/account/items/{id}")]
+async fn account_replace_item(id: web::Path<u32>, item: web::Json<Item>) -> impl Responder {
+    HttpResponse::Ok().body(format!("account replaced {id} with {}", item.name))
+}
+
+#[cors(
+    origins = ["http://localhost:18081"],
+    headers = ["Authorization"],
+    expose_headers = ["Retry-After"]
+)]
+#[get("/account/burst")]
+async fn account_burst() -> impl Responder {
+    HttpResponse::Ok().body("never: the rate limiter answers first")
+}
+
+/// Answers `401` for `/account/*` without `Authorization: Bearer t`: an app-wide middleware that
+/// answers by itself, as most authentication middleware does.
+async fn require_login(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let logged_in = req
+        .headers()
+        .get("authorization")
+        .is_some_and(|value| value == "Bearer t");
+    if req.path().starts_with("/account/") && !logged_in {
+        let response = HttpResponse::Unauthorized().body("log in first");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
+/// Answers `429` with `Retry-After` for `/account/burst`, every time.
+async fn rate_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.path() == "/account/burst" {
+        let response = HttpResponse::TooManyRequests()
+            .insert_header(("Retry-After", "30"))
+            .body("slow down");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
+
 /// Tells the page which run it is talking to, so that a stale server on the port cannot pass
 /// for this one.
 #[cors(origins = ["*"])]
@@ -209,6 +266,10 @@ pub fn app(
 > {
     App::new()
         .app_data(web::Data::new(run))
+        .wrap(from_fn(require_login))
+        .wrap(from_fn(rate_limit))
+        .wrap(cors_runtime::outermost())
+        // Outermost of all, so that it counts the preflights `outermost()` answers too.
         .wrap_fn(move |req, srv| {
             preflights.record(&req);
             srv.call(req)
@@ -231,5 +292,8 @@ pub fn app(
         .service(cached)
         .service(uncached)
         .service(plain)
+        .service(account_me)
+        .service(account_replace_item)
+        .service(account_burst)
         .service(run_id)
 }

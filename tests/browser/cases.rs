@@ -391,6 +391,44 @@ pub fn all() -> Vec<Case> {
         .header(("X-Token", "t"))
         .readable(200, "uncached")
         .preflights_seen(2),
+        // The login flow, through the app-wide auth middleware and rate limiter, with
+        // `outermost()` in front of them.
+        Case::new(
+            "login flow: the 401 before logging in",
+            HOME,
+            "GET",
+            "/account/me",
+        )
+        .readable(401, "log in first"),
+        Case::new("login flow: logged in", HOME, "GET", "/account/me")
+            .header(("Authorization", "Bearer t"))
+            .readable(200, "account"),
+        Case::new(
+            "login flow: a preflighted PUT with Authorization",
+            HOME,
+            "PUT",
+            "/account/items/7",
+        )
+        .header(("Authorization", "Bearer t"))
+        .json(PEN)
+        .readable(200, "account replaced 7 with pen")
+        .preflights_seen(1),
+        Case::new(
+            "login flow: the rate limiter's 429",
+            HOME,
+            "GET",
+            "/account/burst",
+        )
+        .header(("Authorization", "Bearer t"))
+        .reads("Retry-After", Some("30"))
+        .readable(429, "slow down"),
+        Case::new(
+            "login flow: the 401 from an unlisted port",
+            OTHER_PORT,
+            "GET",
+            "/account/me",
+        )
+        .blocked(),
         // No #[cors].
         Case::new("route without #[cors]", HOME, "GET", "/plain").blocked(),
         // Other origins.
