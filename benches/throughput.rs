@@ -26,7 +26,7 @@ use variants::*;
 
 /// What one wrk run sends: a case from `tests/variants`, with `Origin` on the bare route too, so
 /// that every variant parses the same request.
-const LOADS: [(&str, Shape); 6] = [
+const LOADS: [(&str, Shape); 8] = [
     (
         "bare",
         Shape {
@@ -39,15 +39,20 @@ const LOADS: [(&str, Shape); 6] = [
     ("actix-cors", ACTIX_CORS_ALLOWED),
     ("#[cors] preflight", CORS_PREFLIGHT),
     ("actix-cors preflight", ACTIX_CORS_PREFLIGHT),
+    ("outermost() + #[cors]", OUTERMOST_ALLOWED),
+    ("outermost() preflight", OUTERMOST_PREFLIGHT),
 ];
 
 /// The paired ratios reported: (label, numerator, denominator), by index into `LOADS`.
-const RATIOS: [(&str, usize, usize); 5] = [
+const RATIOS: [(&str, usize, usize); 8] = [
     ("#[cors] / bare, actual requests", 2, 0),
     ("actix-cors / bare, actual requests", 3, 0),
     ("#[cors] / actix-cors, actual requests", 2, 3),
     ("#[cors] / actix-cors, preflights", 4, 5),
     ("#[cors] / bare + the same headers by hand", 2, 1),
+    ("outermost() + #[cors] / #[cors], actual requests", 6, 2),
+    ("outermost() + #[cors] / actix-cors, actual requests", 6, 3),
+    ("outermost() / actix-cors, preflights", 7, 5),
 ];
 
 fn main() -> ExitCode {
@@ -69,13 +74,25 @@ fn serve() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async {
         let mut running = Vec::new();
         for path in variant_paths() {
-            let server = actix_web::HttpServer::new(move || {
-                actix_web::App::new().configure(|config| configure_one(path, config))
-            })
-            .workers(1)
-            .bind(("127.0.0.1", 0))?;
-            println!("listening on {path} {}", server.addrs()[0]);
-            running.push(actix_web::rt::spawn(server.run()));
+            let (addr, server) = if serves_in_outermost(path) {
+                let bound = actix_web::HttpServer::new(move || {
+                    actix_web::App::new()
+                        .configure(|config| configure_one(path, config))
+                        .wrap(cors_runtime::outermost())
+                })
+                .workers(1)
+                .bind(("127.0.0.1", 0))?;
+                (bound.addrs()[0], bound.run())
+            } else {
+                let bound = actix_web::HttpServer::new(move || {
+                    actix_web::App::new().configure(|config| configure_one(path, config))
+                })
+                .workers(1)
+                .bind(("127.0.0.1", 0))?;
+                (bound.addrs()[0], bound.run())
+            };
+            println!("listening on {path} {addr}");
+            running.push(actix_web::rt::spawn(server));
         }
         println!("ready");
         for server in running {

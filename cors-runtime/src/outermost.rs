@@ -17,7 +17,7 @@
 //! Responses the route's layer saw are left as they are: it marks the request (see
 //! [`mark_settled_by_route`]), so nothing is decorated twice.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -98,6 +98,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
+        IN_USE.set(true);
         ready(Ok(OutermostService {
             service,
             layer: Rc::new(Layer {
@@ -268,12 +269,20 @@ where
 /// The mark the route's own CORS layer leaves on a request it handles.
 struct SettledByRoute;
 
+thread_local! {
+    /// Whether an app built on this thread (a worker's) has this layer: until one does, the
+    /// routes' layers leave no mark, which no one would read.
+    static IN_USE: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Called by the route's layer for every request it sees: its answer, and its decoration of the
 /// response (or of the error, when it becomes one), stand; this layer adds nothing. The mark is a
 /// zero-sized value in the request's extensions, which actix-web reuses from request to request,
-/// so it allocates nothing.
+/// so it allocates nothing; without this layer on the thread, it is not even written.
 pub(crate) fn mark_settled_by_route(request: &ServiceRequest) {
-    request.extensions_mut().insert(SettledByRoute);
+    if IN_USE.get() {
+        request.extensions_mut().insert(SettledByRoute);
+    }
 }
 
 fn settled_by_route(request: &HttpRequest) -> bool {

@@ -18,6 +18,9 @@ pub const BARE: &str = "/bare";
 pub const BARE_WITH_HEADERS: &str = "/hand";
 pub const CORS: &str = "/cors";
 pub const ACTIX_CORS: &str = "/actx";
+/// The `#[cors]` route again, in an app wrapped in `cors_runtime::outermost()` (see
+/// [`serves_in_outermost`]).
+pub const OUTERMOST: &str = "/outr";
 
 fn hello() -> HttpResponse {
     HttpResponse::Ok()
@@ -59,6 +62,24 @@ async fn with_cors() -> HttpResponse {
     hello()
 }
 
+/// `with_cors` again, for the app wrapped in `outermost()`.
+#[cors(
+    origins = ["https://app.example.com"],
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/outr")]
+async fn with_cors_in_outermost() -> HttpResponse {
+    hello()
+}
+
+/// Whether the variant at `path` is served by an app wrapped in `cors_runtime::outermost()`,
+/// which a `ServiceConfig` cannot add.
+pub fn serves_in_outermost(path: &str) -> bool {
+    path == OUTERMOST
+}
+
 /// The same policy in actix-cors' builder.
 fn actix_cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
@@ -96,6 +117,9 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
                     .wrap(actix_cors())
                     .route(web::get().to(|| async { hello() })),
             );
+        }
+        OUTERMOST => {
+            config.service(with_cors_in_outermost);
         }
         _ => panic!("no benchmark variant is served at {path}"),
     }
@@ -180,6 +204,21 @@ pub const ACTIX_CORS_NO_ORIGIN: Shape =
 pub const ACTIX_CORS_PREFLIGHT: Shape = shape(
     "actix-cors preflight, allowed",
     ACTIX_CORS,
+    Some(ALLOWED_ORIGIN),
+    true,
+    200,
+);
+
+pub const OUTERMOST_ALLOWED: Shape = shape(
+    "outermost() + #[cors] GET, allowed origin",
+    OUTERMOST,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+pub const OUTERMOST_PREFLIGHT: Shape = shape(
+    "outermost() + #[cors] preflight, allowed",
+    OUTERMOST,
     Some(ALLOWED_ORIGIN),
     true,
     200,
