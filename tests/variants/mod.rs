@@ -221,7 +221,7 @@ pub const OUTERMOST_PREFLIGHT: Shape = shape(
     OUTERMOST,
     Some(ALLOWED_ORIGIN),
     true,
-    200,
+    204,
 );
 
 impl Shape {
