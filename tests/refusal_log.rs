@@ -3,7 +3,10 @@
 
 use std::sync::Mutex;
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
+use actix_web::middleware::{from_fn, Next};
 use actix_web::{get, test, App, HttpResponse};
 use cors_runtime::cors;
 
@@ -140,4 +143,46 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
     })
     .await;
     assert_eq!(records, Vec::<String>::new());
+
+    // Under `outermost()`, a refusal is logged once, by the layer that serves the response: the
+    // route's when the request reaches it, `outermost()`'s when an app middleware answers first
+    // (as a response, or as an error rendered later).
+    let app = test::init_service(
+        App::new()
+            .service(list_items)
+            .wrap(from_fn(require_token))
+            .wrap(cors_runtime::outermost()),
+    )
+    .await;
+    let refused = format!(
+        "DEBUG list_items: GET /items served without CORS headers: the origin is not allowed by \
+         the policy (Origin: \"{EVIL}\")"
+    );
+    for token in ["t", "answer", "error"] {
+        let records = logged(async {
+            let req = from_origin(Method::GET, "/items", EVIL).insert_header(("x-token", token));
+            match test::try_call_service(&app, req.to_request()).await {
+                Ok(res) => drop(res),
+                Err(error) => drop(error.error_response()),
+            }
+        })
+        .await;
+        assert_eq!(records, std::slice::from_ref(&refused), "x-token: {token}");
+    }
+}
+
+/// Lets `x-token: t` through; answers `401` for `x-token: answer` and returns an `Err` for any
+/// other token.
+async fn require_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    match req.headers().get("x-token").map(|token| token.as_bytes()) {
+        Some(b"t") => Ok(next.call(req).await?.map_into_left_body()),
+        Some(b"answer") => {
+            let response = HttpResponse::Unauthorized().finish();
+            Ok(req.into_response(response).map_into_right_body())
+        }
+        _ => Err(actix_web::error::ErrorUnauthorized("no token")),
+    }
 }

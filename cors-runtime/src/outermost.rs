@@ -25,7 +25,7 @@ use std::task::{Context, Poll};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use actix_web::http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
 use pin_project_lite::pin_project;
 
@@ -168,16 +168,37 @@ where
             return OutermostFuture::passed(self.service.call(req), None);
         };
         let verdict = prepared.allow_origin.judge(req.headers());
-        if let OriginVerdict::Refused(reason) = &verdict {
-            // Logged now, and by the route's layer too if the request reaches it.
-            refusal::log(
-                prepared.route,
-                Outcome::ServedWithoutCors,
-                req.head(),
-                &[*reason],
-            );
+        // Logged only if this layer serves the response: the route's layer logs what it sees.
+        let refusal = match &verdict {
+            OriginVerdict::Refused(reason) => {
+                let outcome = Outcome::ServedWithoutCors;
+                refusal::line(prepared.route, outcome, req.head(), &[*reason])
+            }
+            _ => None,
+        };
+        let actual = Unseen {
+            prepared,
+            verdict,
+            refusal,
+        };
+        OutermostFuture::passed(self.service.call(req), Some(actual))
+    }
+}
+
+/// An actual request's policy, its verdict and the log line of a refusal, for a response the
+/// route's layer did not see.
+struct Unseen {
+    prepared: Rc<Prepared>,
+    verdict: OriginVerdict,
+    refusal: Option<String>,
+}
+
+impl Unseen {
+    fn decorate(&self, headers: &mut HeaderMap) {
+        if let Some(line) = &self.refusal {
+            refusal::emit(line);
         }
-        OutermostFuture::passed(self.service.call(req), Some((prepared, verdict)))
+        decorate(&self.prepared, self.verdict.clone(), headers);
     }
 }
 
@@ -194,12 +215,12 @@ pin_project! {
     enum State<F> {
         // A preflight answered here, under this policy.
         Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
-        // Passed on; for an actual request on a path with a policy, the policy and its verdict,
-        // for a response the route's layer did not see.
+        // Passed on; for an actual request on a path with a policy, what this layer adds if
+        // the route's layer did not see it.
         Passed {
             #[pin]
             inner: F,
-            actual: Option<(Rc<Prepared>, OriginVerdict)>,
+            actual: Option<Unseen>,
         },
     }
 }
@@ -213,7 +234,7 @@ impl<F> OutermostFuture<F> {
         }
     }
 
-    fn passed(inner: F, actual: Option<(Rc<Prepared>, OriginVerdict)>) -> Self {
+    fn passed(inner: F, actual: Option<Unseen>) -> Self {
         OutermostFuture {
             state: State::Passed { inner, actual },
         }
@@ -237,7 +258,7 @@ where
             }
             StateProj::Passed { inner, actual } => {
                 let result = std::task::ready!(inner.poll(cx));
-                let Some((prepared, verdict)) = actual.take() else {
+                let Some(unseen) = actual.take() else {
                     return Poll::Ready(result.map(ServiceResponse::map_into_left_body));
                 };
                 Poll::Ready(match result {
@@ -245,7 +266,7 @@ where
                         Ok(response.map_into_left_body())
                     }
                     Ok(mut response) => {
-                        decorate(&prepared, verdict, response.headers_mut());
+                        unseen.decorate(response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
                     // An error an inner middleware returned becomes a response outside this
@@ -254,7 +275,7 @@ where
                     Err(mut error) => {
                         error.add_response_mapper(move |mut response| {
                             if !response_settled_by_route(&response) {
-                                decorate(&prepared, verdict.clone(), response.headers_mut());
+                                unseen.decorate(response.headers_mut());
                             }
                             response
                         });
@@ -297,5 +318,7 @@ fn response_settled_by_route(response: &HttpResponse) -> bool {
 /// decorates when the error is rendered, before this layer's mapper runs: errors carry no
 /// request.
 pub(crate) fn mark_response_settled_by_route(response: &mut HttpResponse) {
-    response.extensions_mut().insert(SettledByRoute);
+    if IN_USE.get() {
+        response.extensions_mut().insert(SettledByRoute);
+    }
 }

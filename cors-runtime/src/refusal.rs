@@ -85,8 +85,26 @@ pub(crate) fn log_enabled() -> bool {
 /// `list_items: GET /items served without CORS headers: the origin is not allowed by the policy
 /// (Origin: "https://evil.example")`
 pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reasons: &[Refusal<'_>]) {
+    if let Some(line) = line(route, outcome, request, reasons) {
+        emit(&line);
+    }
+}
+
+/// Logs a line [`line`] made earlier.
+pub(crate) fn emit(line: &str) {
+    log::debug!(target: "cors_runtime", "{line}");
+}
+
+/// The line [`log`] logs, made now for a log written later, when the request is gone (as it is
+/// when an error becomes a response); `None` when refusals are not logged.
+pub(crate) fn line(
+    route: &str,
+    outcome: Outcome,
+    request: &RequestHead,
+    reasons: &[Refusal<'_>],
+) -> Option<String> {
     if !log_enabled() {
-        return;
+        return None;
     }
     let reasons: Vec<String> = reasons.iter().map(Refusal::to_string).collect();
     let outcome = match outcome {
@@ -124,12 +142,11 @@ pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reasons:
         }
     })
     .collect();
-    log::debug!(
-        target: "cors_runtime",
+    Some(format!(
         "{route}: {} {} {outcome}: {} ({})",
         request.method,
         request.uri.path(),
         reasons.join("; "),
         values.join(", ")
-    );
+    ))
 }
