@@ -134,20 +134,15 @@ fn main() -> ExitCode {
         "{:46} {:>12} {:>12} {:>10}",
         "allocations per request", "allocations", "bytes", "added"
     );
-    for (case, count) in CASES.iter().zip(&counts) {
+    let rows = CASES.iter().map(|case| case.name.to_owned()).zip(&counts);
+    let outermost_rows = OUTERMOST_CASES
+        .iter()
+        .map(|case| format!("outermost(), {}", case.name))
+        .zip(&outermost_counts);
+    for (name, count) in rows.chain(outermost_rows) {
         println!(
             "{:46} {:>12.2} {:>12.1} {:>+10.2}",
-            case.name,
-            count.allocations,
-            count.bytes,
-            count.allocations - bare.allocations
-        );
-    }
-
-    for (case, count) in OUTERMOST_CASES.iter().zip(&outermost_counts) {
-        println!(
-            "{:46} {:>12.2} {:>12.1} {:>+10.2}",
-            format!("outermost(), {}", case.name),
+            name,
             count.allocations,
             count.bytes,
             count.allocations - bare.allocations

@@ -173,26 +173,7 @@ impl Sent {
     }
 }
 
-/// An app under test, whatever its response body.
-trait AnyApp<B>:
-    actix_web::dev::Service<
-    actix_http::Request,
-    Response = ServiceResponse<B>,
-    Error = actix_web::Error,
->
-{
-}
-
-impl<S, B> AnyApp<B> for S where
-    S: actix_web::dev::Service<
-        actix_http::Request,
-        Response = ServiceResponse<B>,
-        Error = actix_web::Error,
-    >
-{
-}
-
-async fn send<B>(app: &impl AnyApp<B>, req: test::TestRequest) -> Sent {
+async fn send<B>(app: &impl TestApp<B>, req: test::TestRequest) -> Sent {
     let sent = match test::try_call_service(app, req.to_request()).await {
         Ok(res) => Sent {
             status: res.status(),
@@ -215,7 +196,7 @@ fn logged_in(req: test::TestRequest) -> test::TestRequest {
 
 /// The checks of the table, for an app whose routes sit at `prefix`.
 async fn auth_never_sees_preflights_and_its_401_is_readable<B>(
-    app: &impl AnyApp<B>,
+    app: &impl TestApp<B>,
     calls: &AuthCalls,
     prefix: &str,
 ) {

@@ -2,6 +2,7 @@
 //! browser does, and reading CORS headers off the response.
 #![allow(dead_code)] // each test file uses a different subset
 
+use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header::{self, HeaderName};
 use actix_web::http::Method;
@@ -64,16 +65,21 @@ pub fn cors_headers<B>(res: &ServiceResponse<B>) -> Vec<String> {
     names
 }
 
-/// What `actix_web::test::init_service` returns: an app a test sends requests to.
-pub trait TestApp:
-    actix_web::dev::Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>
+/// What `actix_web::test::init_service` returns: an app a test sends requests to, with the
+/// response body of its outermost middleware (boxed unless a test's middleware says otherwise).
+pub trait TestApp<B = BoxBody>:
+    actix_web::dev::Service<
+    actix_http::Request,
+    Response = ServiceResponse<B>,
+    Error = actix_web::Error,
+>
 {
 }
 
-impl<S> TestApp for S where
+impl<S, B> TestApp<B> for S where
     S: actix_web::dev::Service<
         actix_http::Request,
-        Response = ServiceResponse,
+        Response = ServiceResponse<B>,
         Error = actix_web::Error,
     >
 {
