@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per request, for the variants of the throughput bench: the same server (one app per
-# variant), run under callgrind, loaded by wrk over one connection.
+# variant, and one per variant of the 200-route shape), run under callgrind, loaded by wrk over
+# one connection.
 #
 #     bash benches/instructions.sh              # SECONDS_PER_LOAD=4
 #
@@ -42,7 +43,8 @@ measure() {
     local name=$1 path=$2
     shift 2
     local addr
-    addr=$(awk -v p="$path" '$3 == p { print $4 }' "$scratch/listening")
+    # The app serving the path: one per variant, or one per scope for the 200-route shape.
+    addr=$(awk -v p="$path" '$3 == p || index(p, $3 "/") == 1 { print $4 }' "$scratch/listening")
     wrk -t1 -c1 -d1s "$@" "http://$addr$path" >/dev/null
     callgrind_control -z "$server" >/dev/null 2>&1
     local report
@@ -62,7 +64,7 @@ measure() {
     local requests instructions
     requests=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<<"$report")
     instructions=$(sed -n 's/^summary: //p' "$dump")
-    printf '%-24s %8d requests %8d instructions per request\n' \
+    printf '%-40s %8d requests %8d instructions per request\n' \
         "$name" "$requests" $((instructions / requests))
 }
 
@@ -74,3 +76,12 @@ measure '#[cors] preflight' /cors -H "$origin" "${preflight[@]}"
 measure 'actix-cors preflight' /actx -H "$origin" "${preflight[@]}"
 measure 'outermost() + #[cors]' /outr -H "$origin"
 measure 'outermost() preflight' /outr -H "$origin" "${preflight[@]}"
+
+# The 200-route shape (tests/variants/scale.rs): the last route of a scope of 200.
+measure '200 routes, last: bare' /sb/r199 -H "$origin"
+measure '200 routes, last: #[cors]' /sc/r199 -H "$origin"
+measure '200 routes, last: outermost()' /so/r199 -H "$origin"
+measure '200 routes, last: actix-cors' /sa/r199 -H "$origin"
+measure '200 routes, last: #[cors] preflight' /sc/r199 -H "$origin" "${preflight[@]}"
+measure '200 routes, last: outermost() preflight' /so/r199 -H "$origin" "${preflight[@]}"
+measure '200 routes, last: actix-cors preflight' /sa/r199 -H "$origin" "${preflight[@]}"

@@ -1,8 +1,10 @@
 //! Throughput, side by side: the same handler bare, under `#[cors]`, and under actix-cors with the
 //! same policy (`tests/variants`), each in an app of its own with one worker, loaded by `wrk` on
-//! loopback.
+//! loopback. Then the same at scale: the first and the last of 200 routes in a scope
+//! (`tests/variants/scale.rs`).
 //!
 //!     cargo bench --bench throughput            # ROUNDS=15 SECONDS=2 by default
+//!     ONLY=200 cargo bench --bench throughput   # only the ratios whose label contains "200"
 //!
 //! A shared machine's speed moves by several percent from one second to the next, so loads run
 //! one after the other compare different machines (single rounds from 0.81 to 1.12 for the same
@@ -14,6 +16,8 @@
 //! medians over the rounds are the result. A run with a non-2xx answer or a socket error is
 //! refused, not reported. `BENCH_SVG=path` also writes the medians as an SVG bar chart.
 
+#[path = "../tests/variants/scale.rs"]
+mod scale;
 #[path = "../tests/variants/mod.rs"]
 mod variants;
 
@@ -26,7 +30,7 @@ use variants::*;
 
 /// What one wrk run sends: a case from `tests/variants`, with `Origin` on the bare route too, so
 /// that every variant parses the same request.
-const LOADS: [(&str, Shape); 8] = [
+const LOADS: [(&str, Shape); 19] = [
     (
         "bare",
         Shape {
@@ -41,10 +45,58 @@ const LOADS: [(&str, Shape); 8] = [
     ("actix-cors preflight", ACTIX_CORS_PREFLIGHT),
     ("outermost() + #[cors]", OUTERMOST_ALLOWED),
     ("outermost() preflight", OUTERMOST_PREFLIGHT),
+    // 8..: the scale shape, first (`/r0`) and last (`/r199`) of 200 routes.
+    ("200 routes, bare, first", at_scale("/sb/r0", false, 200)),
+    ("200 routes, bare, last", at_scale("/sb/r199", false, 200)),
+    ("200 routes, #[cors], first", at_scale("/sc/r0", false, 200)),
+    (
+        "200 routes, #[cors], last",
+        at_scale("/sc/r199", false, 200),
+    ),
+    (
+        "200 routes, outermost(), first",
+        at_scale("/so/r0", false, 200),
+    ),
+    (
+        "200 routes, outermost(), last",
+        at_scale("/so/r199", false, 200),
+    ),
+    (
+        "200 routes, actix-cors, first",
+        at_scale("/sa/r0", false, 200),
+    ),
+    (
+        "200 routes, actix-cors, last",
+        at_scale("/sa/r199", false, 200),
+    ),
+    (
+        "200 routes, #[cors] preflight, last",
+        at_scale("/sc/r199", true, 204),
+    ),
+    (
+        "200 routes, outermost() preflight, last",
+        at_scale("/so/r199", true, 204),
+    ),
+    (
+        "200 routes, actix-cors preflight, last",
+        at_scale("/sa/r199", true, 200),
+    ),
 ];
 
+/// A request of the scale shape, from the allowed origin.
+const fn at_scale(path: &'static str, preflight: bool, status: u16) -> Shape {
+    Shape {
+        name: path,
+        path,
+        origin: Some(ALLOWED_ORIGIN),
+        preflight,
+        announced: "GET",
+        status,
+    }
+}
+
 /// The paired ratios reported: (label, numerator, denominator), by index into `LOADS`.
-const RATIOS: [(&str, usize, usize); 8] = [
+const RATIOS: [(&str, usize, usize); 16] = [
     ("#[cors] / bare, actual requests", 2, 0),
     ("actix-cors / bare, actual requests", 3, 0),
     ("#[cors] / actix-cors, actual requests", 2, 3),
@@ -53,7 +105,31 @@ const RATIOS: [(&str, usize, usize); 8] = [
     ("outermost() + #[cors] / #[cors], actual requests", 6, 2),
     ("outermost() + #[cors] / actix-cors, actual requests", 6, 3),
     ("outermost() / actix-cors, preflights", 7, 5),
+    ("200 routes, first: #[cors] / bare", 10, 8),
+    ("200 routes, last: #[cors] / bare", 11, 9),
+    ("200 routes, last: #[cors] / actix-cors", 11, 15),
+    ("200 routes, last: outermost() / bare", 13, 9),
+    ("200 routes, last: outermost() / actix-cors", 13, 15),
+    ("200 routes, last: actix-cors / bare", 15, 9),
+    ("200 routes, last: #[cors] / actix-cors, preflights", 16, 18),
+    (
+        "200 routes, last: outermost() / actix-cors, preflights",
+        17,
+        18,
+    ),
 ];
+
+/// The app that serves `path`: the scale shape's apps serve a scope each, the other variants a
+/// path each.
+fn app_key(path: &str) -> &str {
+    scale::SCOPES
+        .into_iter()
+        .find(|scope| {
+            path.strip_prefix(scope)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .unwrap_or(path)
+}
 
 fn main() -> ExitCode {
     if std::env::args().any(|arg| arg == "--serve") {
@@ -74,7 +150,9 @@ fn serve() -> ExitCode {
     let result = actix_web::rt::System::new().block_on(async {
         let mut running = Vec::new();
         for path in variant_paths() {
-            let (addr, server) = if serves_in_outermost(path) {
+            let (addr, server) = if scale::SCOPES.contains(&path) {
+                scale::server(path)?
+            } else if serves_in_outermost(path) {
                 let bound = actix_web::HttpServer::new(move || {
                     actix_web::App::new()
                         .configure(|config| configure_one(path, config))
@@ -109,12 +187,13 @@ fn serve() -> ExitCode {
     }
 }
 
-/// The paths of the variants in `LOADS`, each once.
+/// The apps of the variants in `LOADS` (see `app_key`), each once.
 fn variant_paths() -> Vec<&'static str> {
     let mut paths = Vec::new();
     for (_, shape) in LOADS {
-        if !paths.contains(&shape.path) {
-            paths.push(shape.path);
+        let app = app_key(shape.path);
+        if !paths.contains(&app) {
+            paths.push(app);
         }
     }
     paths
@@ -132,6 +211,14 @@ fn env_number(name: &str, default: u32) -> Result<u32, String> {
 fn drive() -> Result<(), String> {
     let rounds = env_number("ROUNDS", 15)?;
     let seconds = env_number("SECONDS", 2)?;
+    let only = std::env::var("ONLY").unwrap_or_default();
+    let ratios: Vec<(&str, usize, usize)> = RATIOS
+        .into_iter()
+        .filter(|(label, _, _)| label.contains(only.as_str()))
+        .collect();
+    let mut loads: Vec<usize> = ratios.iter().flat_map(|&(_, n, d)| [n, d]).collect();
+    loads.sort_unstable();
+    loads.dedup();
     for tool in ["wrk", "taskset"] {
         Command::new(tool)
             .arg("--version")
@@ -145,26 +232,28 @@ fn drive() -> Result<(), String> {
     // against each, so that whatever slows the core down slows both alike.
     let servers = [Server::start()?, Server::start()?];
     for server in &servers {
-        for (name, shape) in LOADS {
+        for &load in &loads {
+            let (name, shape) = LOADS[load];
             check_answer(server.addr(shape.path)?, shape).map_err(|e| format!("{name}: {e}"))?;
         }
     }
     let scratch = std::env::temp_dir().join(format!("cors-throughput-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
 
-    println!("warming up ({} loads x 1 s on each server)", LOADS.len());
-    for (_, shape) in LOADS {
+    println!("warming up ({} loads x 1 s on each server)", loads.len());
+    for &load in &loads {
+        let shape = LOADS[load].1;
         wrk_pair([(&servers[0], shape), (&servers[1], shape)], 1, &scratch)?;
     }
 
     // For each pair, per round: (throughput ratio, µs per request of each side).
-    let mut per_pair = vec![Vec::new(); RATIOS.len()];
+    let mut per_pair = vec![Vec::new(); ratios.len()];
     for round in 0..rounds as usize {
         // Swap the servers' roles every round, so that neither process's place in the core's
         // run queue favours a variant.
         let (first, second) = if round % 2 == 0 { (0, 1) } else { (1, 0) };
         let mut shown = Vec::new();
-        for (runs, (label, numerator, denominator)) in per_pair.iter_mut().zip(RATIOS) {
+        for (runs, &(label, numerator, denominator)) in per_pair.iter_mut().zip(&ratios) {
             let [top, bottom] = wrk_pair(
                 [
                     (&servers[first], LOADS[numerator].1),
@@ -184,18 +273,18 @@ fn drive() -> Result<(), String> {
 
     println!();
     println!(
-        "{:44} {:>6} {:>15}   per round",
+        "{:54} {:>6} {:>15}   per round",
         "throughput ratio", "median", "µs per request"
     );
     let mut medians = Vec::new();
-    for ((label, _, _), runs) in RATIOS.iter().zip(&per_pair) {
+    for ((label, _, _), runs) in ratios.iter().zip(&per_pair) {
         let ratios: Vec<f64> = runs.iter().map(|run| run.0).collect();
         let top: Vec<f64> = runs.iter().map(|run| run.1).collect();
         let bottom: Vec<f64> = runs.iter().map(|run| run.2).collect();
         let median_ratio = median(&ratios);
         let shown: Vec<String> = ratios.iter().map(|r| format!("{r:.3}")).collect();
         println!(
-            "{label:44} {median_ratio:>6.3} {:>7.2} / {:<5.2}   {}",
+            "{label:54} {median_ratio:>6.3} {:>7.2} / {:<5.2}   {}",
             median(&top) / 1e3,
             median(&bottom) / 1e3,
             shown.join(" ")
@@ -206,7 +295,7 @@ fn drive() -> Result<(), String> {
         "(µs per request: the server's CPU time, medians, while sharing its core with the other \
          load; {rounds} rounds x {} pairs x {seconds} s; each pair: two wrk -t1 -c16 at the same \
          time on core 1, against two single-worker servers on core 0)",
-        RATIOS.len()
+        ratios.len()
     );
     if let Ok(path) = std::env::var("BENCH_SVG") {
         std::fs::write(&path, chart(&medians)).map_err(|e| format!("{path}: {e}"))?;
@@ -262,7 +351,7 @@ impl Server {
     fn addr(&self, path: &str) -> Result<&str, String> {
         self.addrs
             .iter()
-            .find(|(served, _)| served == path)
+            .find(|(served, _)| served == app_key(path))
             .map(|(_, addr)| addr.as_str())
             .ok_or_else(|| format!("no app serves {path}"))
     }
@@ -327,7 +416,8 @@ fn check_answer(addr: &str, shape: Shape) -> Result<(), String> {
     let grants = answer
         .to_ascii_lowercase()
         .contains(&format!("access-control-allow-origin: {ALLOWED_ORIGIN}"));
-    if shape.path != BARE && !grants {
+    let bare = shape.path == BARE || app_key(shape.path) == scale::BARE_SCOPE;
+    if !bare && !grants {
         return Err(format!("no Access-Control-Allow-Origin in {answer:?}"));
     }
     Ok(())

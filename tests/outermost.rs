@@ -69,6 +69,32 @@ async fn create_thing() -> HttpResponse {
     HttpResponse::Created().body("created")
 }
 
+/// A dynamic path registered before a static one it also matches: the router gives `/docs/new`
+/// to the first, and so must the layer.
+#[cors(origins = ["https://app.example.com"])]
+#[get("/docs/{id}")]
+async fn show_doc() -> HttpResponse {
+    HttpResponse::Ok().body("a doc")
+}
+
+#[cors(origins = ["https://partner.example.org"])]
+#[get("/docs/new")]
+async fn new_doc_form() -> HttpResponse {
+    HttpResponse::Ok().body("never reached: /docs/{id} comes first")
+}
+
+#[cors(origins = ["https://partner.example.org"])]
+#[get("/drafts/new")]
+async fn new_draft_form() -> HttpResponse {
+    HttpResponse::Ok().body("a draft form")
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("/drafts/{id}")]
+async fn show_draft() -> HttpResponse {
+    HttpResponse::Ok().body("a draft")
+}
+
 #[actix_web::scope("/mod")]
 mod in_a_scope_module {
     use super::*;
@@ -471,6 +497,40 @@ async fn two_handlers_on_one_path_keep_their_own_policies() {
     let res = send(&app, from_origin(Method::POST, "/things", PARTNER)).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.allow_origin(), Some(PARTNER));
+}
+
+#[actix_web::test]
+async fn static_and_dynamic_paths_are_matched_in_registration_order() {
+    let app = test::init_service(
+        App::new()
+            .service(show_doc)
+            .service(new_doc_form)
+            .service(new_draft_form)
+            .service(show_draft)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    // The route registered first wins, whichever of the two paths is static: as in the router.
+    for (path, owner, other) in [
+        ("/docs/new", APP, PARTNER),
+        ("/drafts/new", PARTNER, APP),
+        ("/drafts/7", APP, PARTNER),
+    ] {
+        let res = send(&app, from_origin(Method::GET, path, owner)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(res.allow_origin(), Some(owner), "{path}");
+        let res = send(&app, from_origin(Method::GET, path, other)).await;
+        assert_eq!(res.allow_origin(), None, "{path}");
+        let res = send(&app, preflight(path, owner, "GET", None)).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
+        let res = send(&app, preflight(path, other, "GET", None)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        // Logged in, the router agrees: the owner's route serves and decorates the response.
+        let res = send(&app, logged_in(from_origin(Method::GET, path, owner))).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert_eq!(res.allow_origin(), Some(owner), "{path}");
+    }
 }
 
 #[actix_web::test]

@@ -2,6 +2,10 @@
 //! options, several handlers on one path, and handlers registered by hand. Each concern is a
 //! module with its handlers, its app and its tests.
 
+// `#[cors]` registers the route itself, in place of the routing macro it reads: the import of that
+// macro must still count as used.
+#![deny(unused_imports)]
+
 mod common;
 
 /// Every routing macro, bare or qualified, at the root and inside scopes.
@@ -196,10 +200,11 @@ mod every_routing_macro {
     }
 }
 
-/// The routing attribute's resource name, and `url_for`.
+/// The routing attribute's resource name, and what the app's resource map answers about the route
+/// (`url_for`, and the name and pattern that logging and metrics middleware read).
 mod resource_names {
     use actix_web::http::Method;
-    use actix_web::{get, test, App, HttpRequest, HttpResponse};
+    use actix_web::{get, test, web, App, HttpRequest, HttpResponse};
     use cors_runtime::cors;
 
     use crate::common::*;
@@ -216,7 +221,9 @@ mod resource_names {
         let other = req
             .url_for("custom-name", [""; 0])
             .expect("user-given name kept");
-        HttpResponse::Ok().body(format!("{} {}", url.path(), other.path()))
+        let name = req.match_name().expect("a named resource");
+        let pattern = req.match_pattern().expect("a pattern");
+        HttpResponse::Ok().body(format!("{} {} {name} {pattern}", url.path(), other.path()))
     }
 
     #[cors(origins = ["https://app.example.com"])]
@@ -226,7 +233,12 @@ mod resource_names {
     }
 
     async fn app() -> impl TestApp {
-        test::init_service(App::new().service(thing).service(named)).await
+        test::init_service(
+            App::new()
+                .service(web::scope("/api").service(thing))
+                .service(named),
+        )
+        .await
     }
 
     #[actix_web::test]
@@ -234,11 +246,14 @@ mod resource_names {
         let app = app().await;
         let res = test::call_service(
             &app,
-            from_origin(Method::GET, "/things/1", APP).to_request(),
+            from_origin(Method::GET, "/api/things/1", APP).to_request(),
         )
         .await;
         assert_eq!(res.status(), 200);
-        assert_eq!(test::read_body(res).await, "/things/7 /named");
+        assert_eq!(
+            test::read_body(res).await,
+            "/api/things/7 /named thing /api/things/{id}"
+        );
     }
 }
 

@@ -2,11 +2,13 @@
 //! `cors_runtime`, where the protocol logic lives and is tested.
 //!
 //! Above a routing attribute, for `#[cors(..)] #[get("/items")] async fn list()`:
-//! - the handler is renamed `__cors_route_list`, and its routing attribute gains
-//!   `name = "list"` (so `url_for("list", ..)` still works) and, last, the CORS middleware as
-//!   `wrap`, which makes it the outermost middleware of the resource;
-//! - a unit struct `list` (with the handler's docs) registers the handler and then one preflight
-//!   service per path, so `App::new().service(list)` is all a user writes;
+//! - the handler is renamed `__cors_route_list` and loses its routing attribute;
+//! - a unit struct `list` (with the handler's docs) registers, for each path of that attribute,
+//!   what actix-web's routing macro would (the handler with the attribute's `wrap`s and
+//!   `guard`s, under the resource name `list` unless the attribute names it), behind the CORS
+//!   layer, in one router entry that also answers the route's preflights (see
+//!   `cors_runtime::__private::register_route`), so `App::new().service(list)` is all a user
+//!   writes;
 //! - the policy is the `static __CORS_POLICY_list`, which both of them use and which joins the
 //!   registry behind `cors_runtime::policies()` (see `registration`).
 //!
@@ -21,7 +23,7 @@ use quote::{format_ident, quote};
 
 use crate::attr::{path_text, NamedUse, WrittenAt};
 use crate::handler::Handler;
-use crate::route::{self, Preflight, Route};
+use crate::route::{Registration, Route};
 use crate::valid::{ExposeHeaders, Headers, Origins, Policy};
 
 pub fn expand(
@@ -224,24 +226,51 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
     let hidden = format_ident!("__cors_route_{}", name);
     handler.sig.ident = hidden.clone();
 
-    let cors_wrap = format!("::cors_runtime::__private::cors(&{policy_static})");
-    let resource_name = name.to_string();
-    for registration in &route.registrations {
-        let attr = &mut handler.attrs[registration.attr_index];
-        let resource_name = (!registration.has_name).then_some(resource_name.as_str());
-        *attr = route::rewrite(attr, resource_name, &cors_wrap);
-    }
+    // The routing attributes are read; the registration below replaces them. The user imported
+    // the routing macro to write its attribute (`#[routes]` reads the method attributes under it
+    // by name, unresolved), and that import still counts as used, though nothing expands it now.
     // The docs move to the struct users register; the renamed function is an implementation
-    // detail (actix-web copies its docs onto its own hidden struct).
+    // detail.
+    let routing_macro = route.attr.path();
     let (docs, other_attrs): (Vec<_>, Vec<_>) = std::mem::take(&mut handler.attrs)
         .into_iter()
+        .enumerate()
+        .filter(|(index, _)| !route.attr_indices.contains(index))
+        .map(|(_, attr)| attr)
         .partition(|a| a.path().is_ident("doc"));
     handler.attrs = other_attrs;
 
-    let preflights = preflight_registrations(route, policy_static);
+    let default_name = name.to_string();
+    let registrations = route.registrations.iter().map(|registration| {
+        let Registration {
+            path,
+            methods,
+            guards,
+            wraps,
+            name,
+        } = registration;
+        let resource_name = match name {
+            Some(name) => name.value(),
+            None => default_name.clone(),
+        };
+        // The same guard functions and middleware expressions actix-web's routing macro puts on
+        // its resource, by the same paths, resolved in the same scope.
+        quote! {
+            ::cors_runtime::__private::register_route(
+                config, #path, #resource_name, &[#(#methods),*], &#policy_static,
+                ::std::vec![#(::cors_runtime::__private::route_guard(#guards)),*],
+                ::cors_runtime::__private::actix_web::Route::new().to(#hidden)#(.wrap(#wraps))*,
+            );
+        }
+    });
     quote! {
         #[doc(hidden)]
         #handler
+
+        const _: () = {
+            #[allow(unused_imports)]
+            use #routing_macro as _;
+        };
 
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -249,45 +278,10 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
 
         impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
             fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
-                // The route first: see `register_preflight` for why the order matters.
-                ::cors_runtime::__private::actix_web::dev::HttpServiceFactory::register(#hidden, config);
-                #preflights
+                #(#registrations)*
             }
         }
     }
-}
-
-/// One preflight service per path and set of guards (see `Route::preflights`), each answering
-/// the preflights for the methods served there, so that several handlers on one path, told apart
-/// by method or by `guard`, each answer the preflights of the requests they will serve.
-fn preflight_registrations(route: &Route, policy_static: &Ident) -> TokenStream {
-    route
-        .preflights()
-        .into_iter()
-        .map(
-            |Preflight {
-                 path,
-                 methods,
-                 guards,
-             }| {
-                if guards.is_empty() {
-                    return quote! {
-                        ::cors_runtime::__private::register_preflight(
-                            config, #path, &[#(#methods),*], &#policy_static,
-                        );
-                    };
-                }
-                // The same guard functions actix-web's routing macro puts on the resource, by the
-                // same paths, resolved in the same scope.
-                quote! {
-                    ::cors_runtime::__private::register_guarded_preflight(
-                        config, #path, &[#(#methods),*], &#policy_static,
-                        ::std::vec![#(::cors_runtime::__private::route_guard(#guards)),*],
-                    );
-                }
-            },
-        )
-        .collect()
 }
 
 fn expand_by_hand(

@@ -1,14 +1,13 @@
 //! Finding the actix-web routing attribute written under `#[cors]`, and what it registers: each
-//! path with the methods served there. `#[cors]` adds its middleware and a resource name to that
-//! attribute and leaves everything else (path, `guard`, `wrap`, `name`) to actix-web.
+//! path with its methods, `guard`s, `wrap`s and resource name. `#[cors]` registers the route
+//! itself from these (see `cors_runtime`'s `route_service` for why), so it reads the attribute as
+//! strictly as actix-web's macro does: anything that macro would reject is left to it, untouched,
+//! so that the user sees actix-web's own error.
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, Token};
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr, MetaNameValue, ReturnType, Token};
 
-use crate::attr::path_text;
 use crate::handler::Handler;
 
 /// actix-web's single-method routing macros, with the method each one serves.
@@ -27,24 +26,26 @@ const METHOD_MACROS: [(&str, &str); 10] = [
 
 /// The routing attribute(s) under `#[cors]`.
 pub struct Route {
-    /// Every `(path, methods)` the routing macro registers: one for `#[get]` or `#[route]`,
-    /// one per method attribute under `#[routes]`.
+    /// Every registration the routing macro would make: one for `#[get]` or `#[route]`, one per
+    /// method attribute under `#[routes]`.
     pub registrations: Vec<Registration>,
     /// The routing attribute, for errors about the route as a whole.
     pub attr: Attribute,
+    /// Where the routing attributes (`#[routes]` and the method attributes under it) sit in the
+    /// handler's attribute list: `#[cors]` takes them off the handler, as actix-web's macro would.
+    pub attr_indices: Vec<usize>,
 }
 
 pub struct Registration {
-    /// Index of the attribute in the handler's attribute list, to rewrite it in place.
-    pub attr_index: usize,
     pub path: LitStr,
     pub methods: Vec<String>,
     /// The `guard = "path"` options, as actix-web reads them: functions of the request that the
-    /// resource must pass as well as its method guard.
+    /// route must pass as well as its method check.
     pub guards: Vec<syn::Path>,
-    /// Whether the user named the resource (`name = "..."`); otherwise we name it after the
-    /// handler, as actix-web would, since the function actix-web sees is renamed.
-    pub has_name: bool,
+    /// The `wrap = "expr"` options, in order: the first is the innermost.
+    pub wraps: Vec<Expr>,
+    /// `name = "..."`; without it the resource is named after the handler, as actix-web names it.
+    pub name: Option<LitStr>,
 }
 
 impl Route {
@@ -70,45 +71,6 @@ impl Route {
         }
         paths
     }
-
-    /// The preflight services this route needs: one per path and set of guards, with the methods
-    /// served there under those guards. A preflight has to pass the same guards as the actual
-    /// request it announces, so that it is answered by the policy of the handler that will serve
-    /// that request; registrations that differ only in method share one service.
-    pub fn preflights(&self) -> Vec<Preflight<'_>> {
-        let mut preflights: Vec<Preflight<'_>> = Vec::new();
-        for registration in &self.registrations {
-            let guards: Vec<String> = registration.guards.iter().map(path_text).collect();
-            let same = |p: &&mut Preflight<'_>| {
-                p.path.value() == registration.path.value()
-                    && p.guards.iter().map(path_text).eq(guards.iter().cloned())
-            };
-            let preflight = match preflights.iter_mut().find(same) {
-                Some(preflight) => preflight,
-                None => {
-                    preflights.push(Preflight {
-                        path: &registration.path,
-                        methods: Vec::new(),
-                        guards: &registration.guards,
-                    });
-                    preflights.last_mut().expect("just pushed")
-                }
-            };
-            for method in &registration.methods {
-                if !preflight.methods.contains(&method.as_str()) {
-                    preflight.methods.push(method);
-                }
-            }
-        }
-        preflights
-    }
-}
-
-/// One preflight service of a route: where it answers, for which methods, behind which guards.
-pub struct Preflight<'a> {
-    pub path: &'a LitStr,
-    pub methods: Vec<&'a str>,
-    pub guards: &'a [syn::Path],
 }
 
 /// What `#[cors]` found under itself.
@@ -130,6 +92,7 @@ pub fn find(handler: &Handler) -> Routing {
     let Some(first) = attrs.iter().position(|a| routing_macro(a).is_some()) else {
         return Routing::ByHand;
     };
+    let mut attr_indices = vec![first];
     let registrations: Option<Vec<Registration>> = match routing_macro(&attrs[first]) {
         // `#[routes]` reads the bare method attributes that follow it (actix-web matches them by
         // identifier, so `#[actix_web::get]` is not one of them).
@@ -139,20 +102,26 @@ pub fn find(handler: &Handler) -> Routing {
             .skip(first + 1)
             .filter_map(|(index, attr)| {
                 let method = method_of(&attr.path().get_ident()?.to_string())?;
-                Some(registration(index, attr, Some(method)))
+                attr_indices.push(index);
+                Some(registration(attr, Some(method)))
             })
             .collect(),
         Some(RoutingMacro::Method(method)) => {
-            registration(first, &attrs[first], Some(method)).map(|r| vec![r])
+            registration(&attrs[first], Some(method)).map(|r| vec![r])
         }
-        Some(RoutingMacro::Route) => registration(first, &attrs[first], None).map(|r| vec![r]),
+        Some(RoutingMacro::Route) => registration(&attrs[first], None).map(|r| vec![r]),
         None => None,
     };
+    // actix-web refuses a handler without a return type, with an error of its own.
+    let returns = !matches!(handler.sig.output, ReturnType::Default);
     match registrations {
-        Some(registrations) if !registrations.is_empty() => Routing::Routed(Box::new(Route {
-            registrations,
-            attr: attrs[first].clone(),
-        })),
+        Some(registrations) if !registrations.is_empty() && returns => {
+            Routing::Routed(Box::new(Route {
+                registrations,
+                attr: attrs[first].clone(),
+                attr_indices,
+            }))
+        }
         _ => Routing::LeftToActix,
     }
 }
@@ -209,66 +178,62 @@ impl Parse for RoutingArgs {
     }
 }
 
-/// Reads one routing attribute; `None` where actix-web will report an error of its own.
-fn registration(
-    attr_index: usize,
-    attr: &Attribute,
-    method: Option<&'static str>,
-) -> Option<Registration> {
+/// Reads one routing attribute; `None` wherever actix-web's macro reports an error of its own.
+fn registration(attr: &Attribute, method: Option<&'static str>) -> Option<Registration> {
     let args: RoutingArgs = attr.parse_args().ok()?;
-    let mut methods: Vec<String> = method.into_iter().map(String::from).collect();
-    let mut has_name = false;
-    let mut guards = Vec::new();
+    if !balanced_braces(&args.path.value()) {
+        return None;
+    }
+    let mut registration = Registration {
+        path: args.path,
+        methods: method.into_iter().map(String::from).collect(),
+        guards: Vec::new(),
+        wraps: Vec::new(),
+        name: None,
+    };
     for option in &args.options {
-        if option.path.is_ident("name") {
-            has_name = true;
-        } else if option.path.is_ident("guard") {
-            // actix-web parses the string as a path and reports it if that fails.
-            let Expr::Lit(ExprLit {
-                lit: Lit::Str(lit), ..
-            }) = &option.value
-            else {
-                return None;
-            };
-            guards.push(lit.parse::<syn::Path>().ok()?);
-        } else if option.path.is_ident("method") {
-            if let Expr::Lit(ExprLit {
-                lit: Lit::Str(lit), ..
-            }) = &option.value
-            {
-                methods.push(lit.value());
+        let Expr::Lit(ExprLit {
+            lit: Lit::Str(value),
+            ..
+        }) = &option.value
+        else {
+            return None;
+        };
+        let key = option.path.get_ident()?.to_string();
+        match key.as_str() {
+            "name" => registration.name = Some(value.clone()),
+            "guard" => registration.guards.push(value.parse().ok()?),
+            "wrap" => registration.wraps.push(value.parse().ok()?),
+            // Only `#[route]` takes methods; each one uppercase, and listed once.
+            "method" if method.is_none() => {
+                let name = value.value();
+                let uppercase = !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase());
+                if !uppercase || registration.methods.contains(&name) {
+                    return None;
+                }
+                registration.methods.push(name);
             }
+            _ => return None,
         }
     }
-    (!methods.is_empty()).then_some(Registration {
-        attr_index,
-        path: args.path,
-        methods,
-        guards,
-        has_name,
-    })
+    (!registration.methods.is_empty()).then_some(registration)
 }
 
-/// Rewrites a routing attribute with our additions appended to the user's own options:
-/// `#[get("/path", guard = "..", wrap = "Auth", name = "handler", wrap = "<cors middleware>")]`.
-/// actix-web applies `wrap`s in order, so the last one, ours, is the outermost: it sees every
-/// request and every response first and last, including those the user's middleware rejects.
-pub fn rewrite(attr: &Attribute, name: Option<&str>, cors_wrap: &str) -> Attribute {
-    let Meta::List(list) = &attr.meta else {
-        return attr.clone();
-    };
-    let mut tokens: TokenStream = list.tokens.clone();
-    if !tokens.to_string().trim_end().ends_with(',') {
-        tokens.extend(quote!(,));
+/// Whether the path's `{..}` segments are closed. actix-web's macro checks the whole pattern when
+/// it compiles the route, and reports a malformed one; `#[cors]` leaves the unclosed brace, the
+/// usual typo, to that check. What else a pattern can get wrong (a custom segment's regular
+/// expression) is reported by actix-web when the app is built, as for `web::resource`.
+fn balanced_braces(path: &str) -> bool {
+    let mut depth = 0usize;
+    for c in path.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => match depth.checked_sub(1) {
+                Some(less) => depth = less,
+                None => return false,
+            },
+            _ => {}
+        }
     }
-    if let Some(name) = name {
-        tokens.extend(quote!(name = #name,));
-    }
-    tokens.extend(quote!(wrap = #cors_wrap));
-    let path = &list.path;
-    let pound = &attr.pound_token;
-    let bracket = &attr.bracket_token;
-    let mut rewritten: Attribute = syn::parse_quote!(#pound[#path(#tokens)]);
-    rewritten.bracket_token = *bracket;
-    rewritten
+    depth == 0
 }

@@ -8,9 +8,9 @@ pub use inventory;
 use crate::middleware::Cors;
 use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
-pub use crate::preflight_service::{register_guarded_preflight, register_preflight, route_guard};
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use crate::registry::constructors::Registered;
+pub use crate::route_service::{register_route, route_guard};
 use crate::runtime_origins::EnvOrigins;
 pub use crate::runtime_origins::{RuntimeOrigins, StoredOriginFn};
 // Not called by generated code: exported so that this crate compiles it, and with it the

@@ -42,6 +42,14 @@ impl Cors {
         Cors { policy }
     }
 
+    /// The layer around `service`, made at once: what `new_transform` resolves to.
+    pub(crate) fn service<S>(self, service: S) -> CorsService<S> {
+        CorsService {
+            service,
+            prepared: Prepared::new(self.policy),
+        }
+    }
+
     /// The policy this middleware enforces.
     pub fn policy(&self) -> Policy {
         Policy::new(self.policy)
@@ -60,10 +68,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(CorsService {
-            service,
-            prepared: Prepared::new(self.policy),
-        }))
+        ready(Ok(self.service(service)))
     }
 }
 
@@ -89,7 +94,7 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let prepared = &self.prepared;
         // Whatever the route answers, its CORS is settled here; `outermost()` leaves it alone.
-        outermost::mark_settled_by_route(&req);
+        outermost::mark_settled_by_route();
         if preflight::is_preflight(req.head()) {
             return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
@@ -208,7 +213,6 @@ where
                         let prepared = prepared.clone();
                         error.add_response_mapper(move |mut response| {
                             decorate(&prepared, verdict.clone(), response.headers_mut());
-                            outermost::mark_response_settled_by_route(&mut response);
                             response
                         });
                         Err(error)

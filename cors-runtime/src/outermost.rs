@@ -26,7 +26,7 @@ use std::task::{Context, Poll};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use actix_web::{Error, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::Error;
 use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
@@ -98,7 +98,6 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        IN_USE.set(true);
         ready(Ok(OutermostService {
             service,
             layer: Rc::new(Layer {
@@ -147,7 +146,7 @@ where
         // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
         // a browser's).
         if !req.headers().contains_key(ORIGIN) {
-            return OutermostFuture::passed(self.service.call(req), None);
+            return OutermostFuture::passed(self.service.call(req));
         }
         if preflight::is_preflight(req.head()) {
             let requested = req.headers().get(ACCESS_CONTROL_REQUEST_METHOD);
@@ -155,7 +154,7 @@ where
             return match self.layer.policy_for(&req, requested) {
                 Some(prepared) => OutermostFuture::preflight(req, prepared.clone()),
                 // Nobody's: the app's own business, as without this layer.
-                None => OutermostFuture::passed(self.service.call(req), None),
+                None => OutermostFuture::passed(self.service.call(req)),
             };
         }
         // The route is looked up before the inner services run, while the request is at hand:
@@ -165,7 +164,7 @@ where
             .policy_for(&req, req.method().as_str().as_bytes())
             .cloned();
         let Some(prepared) = policy else {
-            return OutermostFuture::passed(self.service.call(req), None);
+            return OutermostFuture::passed(self.service.call(req));
         };
         let verdict = prepared.allow_origin.judge(req.headers());
         // Logged only if this layer serves the response: the route's layer logs what it sees.
@@ -181,7 +180,8 @@ where
             verdict,
             refusal,
         };
-        OutermostFuture::passed(self.service.call(req), Some(actual))
+        let (inner, seen) = watching_route(|| self.service.call(req));
+        OutermostFuture::watched(inner, actual, seen)
     }
 }
 
@@ -215,12 +215,18 @@ pin_project! {
     enum State<F> {
         // A preflight answered here, under this policy.
         Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
-        // Passed on; for an actual request on a path with a policy, what this layer adds if
-        // the route's layer did not see it.
+        // Passed on, with nothing to add.
         Passed {
             #[pin]
             inner: F,
-            actual: Option<Unseen>,
+        },
+        // An actual request on a path with a policy: what this layer adds unless the route's
+        // layer saw the request.
+        Watched {
+            #[pin]
+            inner: F,
+            unseen: Option<Unseen>,
+            seen_by_route: bool,
         },
     }
 }
@@ -234,9 +240,19 @@ impl<F> OutermostFuture<F> {
         }
     }
 
-    fn passed(inner: F, actual: Option<Unseen>) -> Self {
+    fn passed(inner: F) -> Self {
         OutermostFuture {
-            state: State::Passed { inner, actual },
+            state: State::Passed { inner },
+        }
+    }
+
+    fn watched(inner: F, unseen: Unseen, seen_by_route: bool) -> Self {
+        OutermostFuture {
+            state: State::Watched {
+                inner,
+                unseen: Some(unseen),
+                seen_by_route,
+            },
         }
     }
 }
@@ -256,27 +272,33 @@ where
                 let response = preflight::respond(&prepared, request);
                 Poll::Ready(Ok(response.map_into_right_body()))
             }
-            StateProj::Passed { inner, actual } => {
-                let result = std::task::ready!(inner.poll(cx));
-                let Some(unseen) = actual.take() else {
+            StateProj::Passed { inner } => {
+                inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
+            }
+            StateProj::Watched {
+                inner,
+                unseen,
+                seen_by_route,
+            } => {
+                let (result, seen) = watching_route(|| inner.poll(cx));
+                *seen_by_route |= seen;
+                let result = std::task::ready!(result);
+                let unseen = unseen
+                    .take()
+                    .expect("OutermostFuture polled after completion");
+                if *seen_by_route {
                     return Poll::Ready(result.map(ServiceResponse::map_into_left_body));
-                };
+                }
                 Poll::Ready(match result {
-                    Ok(response) if settled_by_route(response.request()) => {
-                        Ok(response.map_into_left_body())
-                    }
                     Ok(mut response) => {
                         unseen.decorate(response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
                     // An error an inner middleware returned becomes a response outside this
-                    // layer; the mapper decorates it then, unless the route's layer saw the
-                    // request (its own mapper does).
+                    // layer; the mapper decorates it then.
                     Err(mut error) => {
                         error.add_response_mapper(move |mut response| {
-                            if !response_settled_by_route(&response) {
-                                unseen.decorate(response.headers_mut());
-                            }
+                            unseen.decorate(response.headers_mut());
                             response
                         });
                         Err(error)
@@ -287,38 +309,31 @@ where
     }
 }
 
-/// The mark the route's own CORS layer leaves on a request it handles.
-struct SettledByRoute;
-
 thread_local! {
-    /// Whether an app built on this thread (a worker's) has this layer: until one does, the
-    /// routes' layers leave no mark, which no one would read.
-    static IN_USE: Cell<bool> = const { Cell::new(false) };
+    /// Whether a route's CORS layer has seen a request since this layer last looked: set by the
+    /// route's layer, read by this one around each call and poll of the services inside it.
+    static SEEN_BY_ROUTE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Called by the route's layer for every request it sees: its answer, and its decoration of the
-/// response (or of the error, when it becomes one), stand; this layer adds nothing. The mark is a
-/// zero-sized value in the request's extensions, which actix-web reuses from request to request,
-/// so it allocates nothing; without this layer on the thread, it is not even written.
-pub(crate) fn mark_settled_by_route(request: &ServiceRequest) {
-    if IN_USE.get() {
-        request.extensions_mut().insert(SettledByRoute);
-    }
+/// response (or of the error, when it becomes one), stand; this layer adds nothing.
+///
+/// The route's layer runs inside a call or a poll of this layer (the services between call the
+/// next one from their own call or poll), on the same thread, for the same request: a flag that
+/// this layer clears before and reads after each of those is a mark on the request that costs
+/// neither an allocation nor a lookup. A middleware that moved the rest of the chain to another
+/// task would hide the mark; the response would then be decorated by both layers.
+pub(crate) fn mark_settled_by_route() {
+    SEEN_BY_ROUTE.set(true);
 }
 
-fn settled_by_route(request: &HttpRequest) -> bool {
-    request.extensions().contains::<SettledByRoute>()
-}
-
-fn response_settled_by_route(response: &HttpResponse) -> bool {
-    response.extensions().contains::<SettledByRoute>()
-}
-
-/// The same mark on the response an error of the route becomes, which the route's layer
-/// decorates when the error is rendered, before this layer's mapper runs: errors carry no
-/// request.
-pub(crate) fn mark_response_settled_by_route(response: &mut HttpResponse) {
-    if IN_USE.get() {
-        response.extensions_mut().insert(SettledByRoute);
-    }
+/// Runs `inner` (a call or a poll of the services inside this layer) and tells whether a route's
+/// layer saw the request meanwhile. The flag is restored for a layer around this one (an app's,
+/// around a scope's), with what was seen added.
+fn watching_route<R>(inner: impl FnOnce() -> R) -> (R, bool) {
+    let around = SEEN_BY_ROUTE.replace(false);
+    let result = inner();
+    let seen = SEEN_BY_ROUTE.get();
+    SEEN_BY_ROUTE.set(around | seen);
+    (result, seen)
 }

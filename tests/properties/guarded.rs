@@ -3,17 +3,17 @@
 //! sibling's.
 //!
 //! Each case registers two generated policies on `/g` the way `#[cors]` registers routed
-//! handlers: the resource, then its preflight service with the resource's guards. The first one
+//! handlers: one router entry each, serving the methods and the preflights announcing them. The first one
 //! serves the admin host only, as `#[put("/g", guard = "admin_host")]` would; the second one
 //! serves every host.
 
 use actix_web::dev::{AppService, HttpServiceFactory};
-use actix_web::guard::{self, GuardContext};
+use actix_web::guard::GuardContext;
 use actix_web::http::header;
 use actix_web::http::Method;
 use actix_web::test as actix_test;
 use actix_web::{web, App, HttpResponse};
-use cors_runtime::__private::{cors, register_guarded_preflight, route_guard, StoredPolicy};
+use cors_runtime::__private::{register_route, route_guard, StoredPolicy};
 use proptest::prelude::*;
 
 use crate::reference::{self, RefPolicy, RefPreflight};
@@ -39,20 +39,20 @@ struct Route {
 
 impl HttpServiceFactory for Route {
     fn register(self, config: &mut AppService) {
-        let method = |m: &str| guard::Method(Method::from_bytes(m.as_bytes()).expect("a token"));
-        let mut methods = guard::Any(method(self.methods[0]));
-        for m in &self.methods[1..] {
-            methods = methods.or(method(m));
-        }
-        let mut resource = web::resource("/g").guard(methods);
-        let mut preflight_guards = Vec::new();
+        let mut guards = Vec::new();
         if self.admin_only {
-            resource = resource.guard(guard::fn_guard(admin_host));
-            preflight_guards.push(route_guard(admin_host));
+            guards.push(route_guard(admin_host));
         }
-        let resource = resource.wrap(cors(self.policy)).to(HttpResponse::Ok);
-        HttpServiceFactory::register(resource, config);
-        register_guarded_preflight(config, "/g", self.methods, self.policy, preflight_guards);
+        let handler = web::route().to(HttpResponse::Ok);
+        register_route(
+            config,
+            "/g",
+            "g",
+            self.methods,
+            self.policy,
+            guards,
+            handler,
+        );
     }
 }
 

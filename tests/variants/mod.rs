@@ -4,7 +4,7 @@
 #![allow(dead_code)] // the allocation test and the throughput bench each use a different subset
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, put, web, HttpResponse};
 use cors_runtime::cors;
 
 /// The origin the policy allows.
@@ -22,7 +22,7 @@ pub const ACTIX_CORS: &str = "/actx";
 /// [`serves_in_outermost`]).
 pub const OUTERMOST: &str = "/outr";
 
-fn hello() -> HttpResponse {
+pub fn hello() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("X-Request-Id", "7"))
         .body("hello")
@@ -74,6 +74,22 @@ async fn with_cors_in_outermost() -> HttpResponse {
     hello()
 }
 
+/// Two handlers on one path, `GET` then `PUT`, each under `#[cors]`: the router meets the `GET`
+/// route first, also with a preflight for the `PUT`.
+pub const TWO_HANDLERS: &str = "/twoh";
+
+#[cors(origins = ["https://app.example.com"], headers = ["Content-Type"], max_age = 600)]
+#[get("/twoh")]
+async fn two_handlers_get() -> HttpResponse {
+    hello()
+}
+
+#[cors(origins = ["https://app.example.com"], headers = ["Content-Type"], max_age = 600)]
+#[put("/twoh")]
+async fn two_handlers_put() -> HttpResponse {
+    hello()
+}
+
 /// Whether the variant at `path` is served by an app wrapped in `cors_runtime::outermost()`,
 /// which a `ServiceConfig` cannot add.
 pub fn serves_in_outermost(path: &str) -> bool {
@@ -81,7 +97,7 @@ pub fn serves_in_outermost(path: &str) -> bool {
 }
 
 /// The same policy in actix-cors' builder.
-fn actix_cors() -> actix_cors::Cors {
+pub fn actix_cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
         .allowed_origin(ALLOWED_ORIGIN)
         .allowed_methods(["GET"])
@@ -92,7 +108,7 @@ fn actix_cors() -> actix_cors::Cors {
 
 /// Registers every variant.
 pub fn configure(config: &mut web::ServiceConfig) {
-    for path in [BARE, BARE_WITH_HEADERS, CORS, ACTIX_CORS] {
+    for path in [BARE, BARE_WITH_HEADERS, CORS, ACTIX_CORS, TWO_HANDLERS] {
         configure_one(path, config);
     }
 }
@@ -121,6 +137,9 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
         OUTERMOST => {
             config.service(with_cors_in_outermost);
         }
+        TWO_HANDLERS => {
+            config.service(two_handlers_get).service(two_handlers_put);
+        }
         _ => panic!("no benchmark variant is served at {path}"),
     }
 }
@@ -132,9 +151,11 @@ pub struct Shape {
     pub path: &'static str,
     /// `Origin`, if the request carries one.
     pub origin: Option<&'static str>,
-    /// A preflight (`OPTIONS` with `Access-Control-Request-Method: GET` and
+    /// A preflight (`OPTIONS` with `Access-Control-Request-Method: <announced>` and
     /// `Access-Control-Request-Headers: content-type`) rather than a `GET`.
     pub preflight: bool,
+    /// The method a preflight announces.
+    pub announced: &'static str,
     /// The status the case must answer with.
     pub status: u16,
 }
@@ -151,6 +172,7 @@ const fn shape(
         path,
         origin,
         preflight,
+        announced: "GET",
         status,
     }
 }
@@ -224,6 +246,17 @@ pub const OUTERMOST_PREFLIGHT: Shape = shape(
     204,
 );
 
+pub const TWO_HANDLERS_PREFLIGHT: Shape = Shape {
+    announced: "PUT",
+    ..shape(
+        "#[cors] preflight for the PUT of GET + PUT",
+        TWO_HANDLERS,
+        Some(ALLOWED_ORIGIN),
+        true,
+        204,
+    )
+};
+
 impl Shape {
     /// The request headers a browser would send, beyond those of a plain `GET`.
     pub fn headers(&self) -> Vec<(&'static str, &'static str)> {
@@ -232,7 +265,7 @@ impl Shape {
             headers.push(("Origin", origin));
         }
         if self.preflight {
-            headers.push(("Access-Control-Request-Method", "GET"));
+            headers.push(("Access-Control-Request-Method", self.announced));
             headers.push(("Access-Control-Request-Headers", "content-type"));
         }
         headers

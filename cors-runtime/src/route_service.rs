@@ -1,0 +1,212 @@
+//! Registering a routed `#[cors]` handler: one router entry per path, which serves the handler's
+//! requests *and* answers the preflights that announce them.
+//!
+//! actix-web's router tries an app's (or scope's) entries one after the other, and each entry it
+//! tries costs a path match, so a request to the 200th route pays for the 199 entries before it.
+//! A separate preflight entry per route would double that for every request of the app. Instead,
+//! the route's own entry accepts, besides the methods it serves, the preflights for those
+//! methods, and the CORS layer in front of the handler answers them: the router holds exactly the
+//! entries it would hold without `#[cors]`.
+//!
+//! The entry is registered here rather than by actix-web's routing macro, which registers a
+//! `Resource` with a method guard that no preflight passes. What that macro builds is rebuilt
+//! from public parts: the handler as a `Route` (with the attribute's `wrap`s), the method and
+//! `guard = ".."` checks as the entry's guard, the resource's name in the app's resource map.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{
+    AppService, ResourceDef, ResourceMap, Service, ServiceFactory, ServiceRequest, ServiceResponse,
+};
+use actix_web::guard::{Guard, GuardContext};
+use actix_web::http::header::ACCESS_CONTROL_REQUEST_METHOD;
+use actix_web::http::Method;
+use actix_web::{Error, Route};
+use pin_project_lite::pin_project;
+
+use crate::middleware::{Cors, CorsFuture, CorsService};
+use crate::policy::StoredPolicy;
+use crate::preflight;
+use crate::route_table::{self, RouteGuards};
+
+/// The service actix-web makes of a `Route`: the handler with the attribute's `wrap`s.
+type RouteService = <Route as ServiceFactory<ServiceRequest>>::Service;
+/// Its future, boxed by actix-web.
+type RouteFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse, Error>>>>;
+
+/// Registers one path of a routed handler: `route` (the handler, with the routing attribute's
+/// `wrap`s) behind the CORS layer of `policy`, under `name` (the routing macro's resource name),
+/// for requests with one of `route_methods` that pass `route_guards` (the attribute's
+/// `guard = ".."` functions), and for the preflights of those requests.
+pub fn register_route(
+    config: &mut AppService,
+    path: &str,
+    name: &str,
+    route_methods: &'static [&'static str],
+    policy: &'static StoredPolicy,
+    route_guards: Vec<Box<dyn Guard>>,
+    route: Route,
+) {
+    // The path as `Resource::register` stores it: with a leading slash, except that the empty
+    // path (a scope's own root) stays empty.
+    let path = if path.is_empty() || path.starts_with('/') {
+        path.to_owned()
+    } else {
+        format!("/{path}")
+    };
+    let route_guards = RouteGuards::new(route_guards);
+    let hidden_name = route_table::record(&path, route_methods, route_guards.clone(), policy);
+    let rdef = ResourceDef::new(path);
+    let names = resource_names(&rdef, name, &hidden_name);
+    let guard = RouteGuard {
+        methods: route_methods
+            .iter()
+            .map(|method| Method::from_bytes(method.as_bytes()).expect("checked by the macro"))
+            .collect(),
+        route_methods,
+        route_guards,
+    };
+    let guards: Vec<Box<dyn Guard>> = vec![Box::new(guard)];
+    let factory = RouteFactory {
+        route,
+        cors: Cors::new(policy),
+    };
+    config.register_service(rdef, Some(guards), factory, Some(Rc::new(names)));
+}
+
+/// The entry's place in the app's resource map: a node for its path holding two names, the
+/// resource's own (first, so that `HttpRequest::match_name` reports it, and `url_for` finds it as
+/// it would find actix-web's resource) and a hidden one unique to this registration, by which
+/// `outermost()` renders the route's full path, scope prefixes included. Names live in the
+/// resource map only; the router never sees them, so they cost requests nothing.
+fn resource_names(rdef: &ResourceDef, name: &str, hidden_name: &str) -> ResourceMap {
+    let mut names = ResourceMap::new(rdef.clone());
+    for name in [name, hidden_name] {
+        let mut named = ResourceDef::new("");
+        named.set_name(name);
+        names.add(&mut named, None);
+    }
+    names
+}
+
+/// One `guard = "path"` of a routing attribute, made the way actix-web's routing macros make it.
+pub fn route_guard<F>(guard: F) -> Box<dyn Guard>
+where
+    F: Fn(&GuardContext<'_>) -> bool + 'static,
+{
+    Box::new(actix_web::guard::fn_guard(guard))
+}
+
+/// The entry's guard: a request with one of the route's methods, or a preflight announcing one,
+/// that also passes the attribute's own guards. When it says no, the router tries the next entry,
+/// so that a `GET` handler and a `PUT` handler on one path each serve, and answer the preflights
+/// of, their own method under their own policy; and so that of two handlers told apart by a
+/// `guard` (a `Host`, say), each answers the preflights of the requests it will serve. Those
+/// guards see the preflight request, which has the actual request's path and host but none of
+/// the headers the page adds to it.
+///
+/// Unlike actix-web's method guards, it does not list the methods it tried in the request's
+/// extensions: a `Resource` registered later on the same path reads that list for the `Allow`
+/// header of its `405`, which then names only its own methods.
+struct RouteGuard {
+    methods: Box<[Method]>,
+    route_methods: &'static [&'static str],
+    route_guards: RouteGuards,
+}
+
+impl RouteGuard {
+    fn serves(&self, ctx: &GuardContext<'_>) -> bool {
+        let head = ctx.head();
+        self.methods.contains(&head.method) || self.announces_served_method(ctx)
+    }
+
+    fn announces_served_method(&self, ctx: &GuardContext<'_>) -> bool {
+        let head = ctx.head();
+        preflight::is_preflight(head)
+            && head
+                .headers
+                .get(ACCESS_CONTROL_REQUEST_METHOD)
+                .is_some_and(|requested| {
+                    // Case-insensitive on purpose: a page's `fetch(.., { method: "patch" })` sends
+                    // `patch`, which the policy then refuses with a logged reason, rather than
+                    // the preflight falling through to a bare 404.
+                    self.route_methods
+                        .iter()
+                        .any(|m| m.as_bytes().eq_ignore_ascii_case(requested.as_bytes()))
+                })
+    }
+}
+
+impl Guard for RouteGuard {
+    fn check(&self, ctx: &GuardContext<'_>) -> bool {
+        self.serves(ctx) && self.route_guards.check(ctx)
+    }
+}
+
+/// Makes the entry's service: the CORS layer in front of the route.
+struct RouteFactory {
+    route: Route,
+    cors: Cors,
+}
+
+impl ServiceFactory<ServiceRequest> for RouteFactory {
+    type Response = ServiceResponse;
+    type Error = Error;
+    type Config = ();
+    type Service = CorsRoute;
+    type InitError = ();
+    type Future = Pin<Box<dyn Future<Output = Result<CorsRoute, ()>>>>;
+
+    fn new_service(&self, _: ()) -> Self::Future {
+        let route = self.route.new_service(());
+        let cors = self.cors;
+        Box::pin(async move {
+            Ok(CorsRoute {
+                layer: cors.service(route.await?),
+            })
+        })
+    }
+}
+
+/// The entry's service: [`CorsService`] around the route, with the response body the router
+/// expects.
+struct CorsRoute {
+    layer: CorsService<RouteService>,
+}
+
+impl Service<ServiceRequest> for CorsRoute {
+    type Response = ServiceResponse;
+    type Error = Error;
+    type Future = CorsRouteFuture;
+
+    actix_web::dev::forward_ready!(layer);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        CorsRouteFuture {
+            inner: self.layer.call(req),
+        }
+    }
+}
+
+pin_project! {
+    struct CorsRouteFuture {
+        #[pin]
+        inner: CorsFuture<RouteFuture, BoxBody>,
+    }
+}
+
+impl Future for CorsRouteFuture {
+    type Output = Result<ServiceResponse, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // `EitherBody` of two boxed bodies unboxes to one of them: nothing is allocated.
+        self.project()
+            .inner
+            .poll(cx)
+            .map_ok(ServiceResponse::map_into_boxed_body)
+    }
+}
