@@ -325,3 +325,66 @@ fn a_stalled_preflight_blocks_no_one() {
         assert_eq!(answer.status, 408, "{answer:?}");
     }
 }
+
+/// A real server whose app answers `401` to everything without `Authorization`, under an
+/// `outermost()` made outside the server's factory and cloned into it on each worker (two), and
+/// forwarded headers that are no URL on the first request each worker serves.
+fn start_behind_auth() -> SocketAddr {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let layer = cors_runtime::outermost();
+            let server = HttpServer::new(move || {
+                App::new()
+                    .service(list)
+                    .service(replace)
+                    .wrap(actix_web::middleware::from_fn(
+                        |req: actix_web::dev::ServiceRequest,
+                         next: actix_web::middleware::Next<_>| async move {
+                            if req.headers().contains_key("authorization") {
+                                return next.call(req).await;
+                            }
+                            Err(actix_web::error::ErrorUnauthorized("log in"))
+                        },
+                    ))
+                    .wrap(layer.clone())
+            })
+            .workers(2)
+            .bind(("127.0.0.1", 0))
+            .expect("bind a loopback port");
+            tx.send(server.addrs()[0]).unwrap();
+            server.run().await.unwrap();
+        })
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("server started")
+}
+
+#[test]
+fn outermost_made_outside_the_factory_answers_preflights_on_every_worker() {
+    let addr = start_behind_auth();
+    // Enough connections to reach both workers, each first with hostile forwarded headers. The
+    // layer cannot learn the app's routes from such a request (their URLs do not render), and
+    // serves it as a request of no `#[cors]` route; the next request learns them.
+    for _ in 0..4 {
+        let answer = exchange(
+            addr,
+            b"GET /items HTTP/1.1\r\nHost: x y\r\nX-Forwarded-Proto: a b\r\n\
+              Origin: https://app.example.com\r\nConnection: close\r\n\r\n",
+        );
+        assert_eq!(answer.status, 401);
+    }
+    for _ in 0..4 {
+        let answer = exchange(
+            addr,
+            b"OPTIONS /items HTTP/1.1\r\nHost: localhost\r\nOrigin: https://app.example.com\r\n\
+              Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: x-token\r\n\
+              Connection: close\r\n\r\n",
+        );
+        assert_eq!(answer.status, 204, "{answer:?}");
+        assert_eq!(
+            answer.header("access-control-allow-headers"),
+            Some(&b"X-Token"[..])
+        );
+    }
+}

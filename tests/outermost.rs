@@ -626,3 +626,79 @@ async fn the_default_policy_covers_what_no_route_serves() {
         .all(|name| !name.as_str().starts_with("access-control-")));
     assert!(res.varies_by().is_empty());
 }
+
+/// Turns the route's own response into an error after the route answered: what a middleware
+/// between the two layers may do (an error-page layer, a response validator).
+async fn fail_after_the_route(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    if response.request().path() == "/me" {
+        return Err(actix_web::error::ErrorBadGateway("upstream said no"));
+    }
+    Ok(response)
+}
+
+#[actix_web::test]
+async fn an_error_made_between_the_layers_after_the_route_is_still_readable() {
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .service(fails)
+            .wrap(from_fn(fail_after_the_route))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/me", APP)).await;
+    assert_eq!(res.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.varies_by(), ["Origin"]);
+    let res = send(&app, from_origin(Method::GET, "/me", EVIL)).await;
+    assert_eq!(res.allow_origin(), None);
+    // The route's own error, decorated by the route's layer, once.
+    let res = send(&app, from_origin(Method::GET, "/fails", APP)).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.varies_by(), ["Origin"]);
+}
+
+#[actix_web::test]
+async fn a_first_request_with_forwarded_headers_that_are_no_url_leaves_the_routes_known() {
+    let calls = web::Data::new(AuthCalls::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(update_item)
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    // `url_for` builds a URL from these; as the app's first request they once left the layer
+    // without routes for good.
+    let hostile = from_origin(Method::GET, "/me", APP)
+        .insert_header(("x-forwarded-proto", "a b"))
+        .insert_header((HOST, "x y"));
+    let res = send(&app, hostile).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    calls.0.store(0, Ordering::SeqCst);
+    auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "").await;
+}
+
+#[actix_web::test]
+async fn an_actual_requests_method_is_matched_exactly_as_the_router_matches_it() {
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    // `get` is not `GET` to the router: no route serves it, and without a default policy the
+    // answer carries no CORS headers.
+    let lowercase = Method::from_bytes(b"get").unwrap();
+    let res = send(&app, logged_in(from_origin(lowercase, "/me", APP))).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.allow_origin(), None);
+}

@@ -204,7 +204,7 @@ mod every_routing_macro {
 /// (`url_for`, and the name and pattern that logging and metrics middleware read).
 mod resource_names {
     use actix_web::http::Method;
-    use actix_web::{get, test, web, App, HttpRequest, HttpResponse};
+    use actix_web::{get, post, test, web, App, HttpRequest, HttpResponse};
     use cors_runtime::cors;
 
     use crate::common::*;
@@ -239,6 +239,38 @@ mod resource_names {
                 .service(named),
         )
         .await
+    }
+
+    /// Two patterns that both match `/widgets/action`, told apart by method.
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/widgets/{id}")]
+    async fn get_widget(req: HttpRequest) -> HttpResponse {
+        names(&req)
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[post("/widgets/action")]
+    async fn widget_action(req: HttpRequest) -> HttpResponse {
+        names(&req)
+    }
+
+    fn names(req: &HttpRequest) -> HttpResponse {
+        let name = req.match_name().unwrap_or("none");
+        let pattern = req.match_pattern().unwrap_or_default();
+        HttpResponse::Ok().body(format!("{name} {pattern}"))
+    }
+
+    #[actix_web::test]
+    async fn match_name_and_pattern_are_the_routes_own_where_patterns_overlap() {
+        let app = test::init_service(App::new().service(get_widget).service(widget_action)).await;
+        for (method, name_and_pattern) in [
+            (Method::GET, "get_widget /widgets/{id}"),
+            (Method::POST, "widget_action /widgets/action"),
+        ] {
+            let req = from_origin(method, "/widgets/action", APP).to_request();
+            let res = test::call_service(&app, req).await;
+            assert_eq!(test::read_body(res).await, name_and_pattern);
+        }
     }
 
     #[actix_web::test]
@@ -309,7 +341,7 @@ mod guard_and_wrap {
 mod shared_path {
     use actix_web::http::header::*;
     use actix_web::http::Method;
-    use actix_web::{get, post, test, App, HttpResponse};
+    use actix_web::{get, post, put, route, test, App, HttpResponse};
     use cors_runtime::cors;
 
     use crate::common::*;
@@ -378,6 +410,46 @@ mod shared_path {
         )
         .await;
         assert_eq!(test::read_body(res).await, "read");
+    }
+
+    /// A route that serves `OPTIONS` itself next to its `GET`.
+    #[cors(origins = ["https://reader.example.com"], methods = ["GET"])]
+    #[route("/options", method = "GET", method = "OPTIONS")]
+    async fn with_options() -> HttpResponse {
+        HttpResponse::Ok().body("options or get")
+    }
+
+    #[cors(origins = ["https://writer.example.com"])]
+    #[put("/options")]
+    async fn put_beside_options() -> HttpResponse {
+        HttpResponse::Ok().body("put")
+    }
+
+    #[actix_web::test]
+    async fn a_route_serving_options_leaves_a_siblings_preflights_to_it() {
+        let app =
+            test::init_service(App::new().service(with_options).service(put_beside_options)).await;
+        let writer = "https://writer.example.com";
+        let res = test::call_service(
+            &app,
+            preflight("/options", writer, "PUT", None).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 204);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(writer)
+        );
+        // A plain OPTIONS request is the route's own business.
+        let res = test::call_service(
+            &app,
+            test::TestRequest::default()
+                .method(Method::OPTIONS)
+                .uri("/options")
+                .to_request(),
+        )
+        .await;
+        assert_eq!(test::read_body(res).await, "options or get");
     }
 }
 

@@ -87,8 +87,7 @@ fn registration(policy_static: &Ident) -> (TokenStream, TokenStream) {
 }
 
 /// The name of the `static` that holds the policy of handler `name`. It sits beside the handler,
-/// where actix-web's generated code (the `wrap` expression) and ours both reach it, under a name
-/// no user writes.
+/// where the route's registration and `handler::cors()` reach it, under a name no user writes.
 fn policy_static_name(name: &Ident) -> Ident {
     format_ident!("__CORS_POLICY_{}", name)
 }

@@ -1,11 +1,11 @@
-//! The annotated handler, parsed only as far as `#[cors]` needs: its attributes (to find the
-//! routing macro and rewrite it), its visibility and its signature (to rename it). The body stays
-//! the token group it came in as.
+//! The annotated handler, parsed only as far as `#[cors]` needs: its attributes (to find and read
+//! the routing attribute), its visibility and its signature (to rename it). The body stays the
+//! token group it came in as.
 //!
 //! `syn::ItemFn` would parse every statement of the body into a syntax tree and print it all
 //! back, and that was most of the macro's own time: proc macros run unoptimized in dev builds,
-//! and an application expands `#[cors]` once per route. Nothing here reads the body; actix-web's
-//! routing macro and then rustc parse it anyway, and report its errors.
+//! and an application expands `#[cors]` once per route. Nothing here reads the body; rustc parses
+//! it anyway, and reports its errors.
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{ToTokens, TokenStreamExt};

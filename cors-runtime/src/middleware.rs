@@ -93,8 +93,6 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let prepared = &self.prepared;
-        // Whatever the route answers, its CORS is settled here; `outermost()` leaves it alone.
-        outermost::mark_settled_by_route();
         if preflight::is_preflight(req.head()) {
             return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
@@ -192,6 +190,8 @@ where
             StateProj::WithoutRoute { pending, .. } => {
                 let (request, without_route) =
                     pending.take().expect("CorsFuture polled after completion");
+                // What this layer answers stands; `outermost()` leaves it alone.
+                outermost::mark_answered_by_route();
                 Poll::Ready(Ok(without_route.respond(request).map_into_right_body()))
             }
             StateProj::Actual {
@@ -204,6 +204,7 @@ where
                 Poll::Ready(match result {
                     Ok(mut response) => {
                         decorate(prepared, verdict, response.headers_mut());
+                        outermost::mark_answered_by_route();
                         Ok(response.map_into_left_body())
                     }
                     // An error from inner middleware (a guard, an auth layer) becomes a response
@@ -213,6 +214,7 @@ where
                         let prepared = prepared.clone();
                         error.add_response_mapper(move |mut response| {
                             decorate(&prepared, verdict.clone(), response.headers_mut());
+                            outermost::mark_response_settled_by_route(&mut response);
                             response
                         });
                         Err(error)

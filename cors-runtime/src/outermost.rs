@@ -14,8 +14,8 @@
 //! - for requests no `#[cors]` route serves (unknown paths, methods a path does not serve, routes
 //!   without `#[cors]`, `default_service`, files), the optional default policy does both.
 //!
-//! Responses the route's layer saw are left as they are: it marks the request (see
-//! [`mark_settled_by_route`]), so nothing is decorated twice.
+//! Responses the route's layer answered are left as they are: it marks them (see
+//! [`mark_answered_by_route`]), so nothing is decorated twice.
 
 use std::cell::{Cell, OnceCell};
 use std::future::{ready, Future, Ready};
@@ -26,7 +26,7 @@ use std::task::{Context, Poll};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
-use actix_web::Error;
+use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
@@ -35,7 +35,7 @@ use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
 use crate::refusal::{self, Outcome};
-use crate::route_table::RouteTable;
+use crate::route_table::{self, Method, RouteTable};
 
 /// CORS in front of the app's other middleware: wrap it last, so that it runs first.
 ///
@@ -64,13 +64,27 @@ use crate::route_table::RouteTable;
 /// Without it, `#[cors]` routes work as long as every middleware around them calls them; with it,
 /// preflights never reach that middleware, and what it answers carries the route's CORS headers.
 pub fn outermost() -> Outermost {
+    route_table::expect_outermost();
     Outermost { default: None }
 }
 
 /// The middleware [`outermost()`] returns.
-#[derive(Debug, Clone, Copy)]
+///
+/// Make it (or clone it) where the app is built, as in the example above: the `#[cors]` routes an
+/// app registers on a thread where none was made or cloned are not known to it.
+#[derive(Debug)]
 pub struct Outermost {
     default: Option<&'static StoredPolicy>,
+}
+
+impl Clone for Outermost {
+    fn clone(&self) -> Self {
+        // Cloned into an `HttpServer`'s app factory, on the worker thread that builds the app.
+        route_table::expect_outermost();
+        Outermost {
+            default: self.default,
+        }
+    }
 }
 
 impl Outermost {
@@ -117,11 +131,16 @@ struct Layer {
 
 impl Layer {
     /// The policy for `request` with `method`: the route's that serves it, else the default.
-    fn policy_for(&self, request: &ServiceRequest, method: &[u8]) -> Option<&Rc<Prepared>> {
-        let routes = self
-            .routes
-            .get_or_init(|| RouteTable::build(request.request()));
-        routes.route_for(request, method).or(self.default.as_ref())
+    fn policy_for(&self, request: &ServiceRequest, method: Method<'_>) -> Option<&Rc<Prepared>> {
+        let routes = match self.routes.get() {
+            Some(routes) => Some(routes),
+            None => {
+                RouteTable::build(request.request()).map(|built| self.routes.get_or_init(|| built))
+            }
+        };
+        routes
+            .and_then(|routes| routes.route_for(request, method))
+            .or(self.default.as_ref())
     }
 }
 
@@ -151,7 +170,7 @@ where
         if preflight::is_preflight(req.head()) {
             let requested = req.headers().get(ACCESS_CONTROL_REQUEST_METHOD);
             let requested = requested.map_or(&[][..], |method| method.as_bytes());
-            return match self.layer.policy_for(&req, requested) {
+            return match self.layer.policy_for(&req, Method::Announced(requested)) {
                 Some(prepared) => OutermostFuture::preflight(req, prepared.clone()),
                 // Nobody's: the app's own business, as without this layer.
                 None => OutermostFuture::passed(self.service.call(req)),
@@ -161,7 +180,7 @@ where
         // an error from them comes back without it.
         let policy = self
             .layer
-            .policy_for(&req, req.method().as_str().as_bytes())
+            .policy_for(&req, Method::Actual(req.method().as_str().as_bytes()))
             .cloned();
         let Some(prepared) = policy else {
             return OutermostFuture::passed(self.service.call(req));
@@ -286,19 +305,19 @@ where
                 let unseen = unseen
                     .take()
                     .expect("OutermostFuture polled after completion");
-                if *seen_by_route {
-                    return Poll::Ready(result.map(ServiceResponse::map_into_left_body));
-                }
                 Poll::Ready(match result {
+                    Ok(response) if *seen_by_route => Ok(response.map_into_left_body()),
                     Ok(mut response) => {
                         unseen.decorate(response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
-                    // An error an inner middleware returned becomes a response outside this
-                    // layer; the mapper decorates it then.
+                    // An error becomes a response outside this layer; the mapper decorates it
+                    // then, unless it is the route's own, which the route's layer decorates.
                     Err(mut error) => {
                         error.add_response_mapper(move |mut response| {
-                            unseen.decorate(response.headers_mut());
+                            if !settled_by_route(&response) {
+                                unseen.decorate(response.headers_mut());
+                            }
                             response
                         });
                         Err(error)
@@ -310,30 +329,44 @@ where
 }
 
 thread_local! {
-    /// Whether a route's CORS layer has seen a request since this layer last looked: set by the
-    /// route's layer, read by this one around each call and poll of the services inside it.
-    static SEEN_BY_ROUTE: Cell<bool> = const { Cell::new(false) };
+    /// Whether a route's CORS layer has answered a request since this layer last looked: set by
+    /// the route's layer, read by this one around each call and poll of the services inside it.
+    static ANSWERED_BY_ROUTE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Called by the route's layer for every request it sees: its answer, and its decoration of the
-/// response (or of the error, when it becomes one), stand; this layer adds nothing.
+/// Called by the route's layer when it has answered a request (a decorated response, its own
+/// preflight answer or rejection): that answer stands, and this layer adds nothing.
 ///
-/// The route's layer runs inside a call or a poll of this layer (the services between call the
-/// next one from their own call or poll), on the same thread, for the same request: a flag that
-/// this layer clears before and reads after each of those is a mark on the request that costs
-/// neither an allocation nor a lookup. A middleware that moved the rest of the chain to another
-/// task would hide the mark; the response would then be decorated by both layers.
-pub(crate) fn mark_settled_by_route() {
-    SEEN_BY_ROUTE.set(true);
+/// The route's layer completes inside a poll of this layer (the services between poll the next
+/// one from their own poll), on the same thread, for the same request: a flag that this layer
+/// clears before and reads after each call and poll is a mark on the request that costs neither
+/// an allocation nor a lookup. A middleware that moved the rest of the chain to another task
+/// would hide the mark; the response would then be decorated by both layers.
+pub(crate) fn mark_answered_by_route() {
+    ANSWERED_BY_ROUTE.set(true);
 }
 
 /// Runs `inner` (a call or a poll of the services inside this layer) and tells whether a route's
-/// layer saw the request meanwhile. The flag is restored for a layer around this one (an app's,
-/// around a scope's), with what was seen added.
+/// layer answered meanwhile. The flag is restored for a layer around this one (an app's, around
+/// a scope's), with what was seen added.
 fn watching_route<R>(inner: impl FnOnce() -> R) -> (R, bool) {
-    let around = SEEN_BY_ROUTE.replace(false);
+    let around = ANSWERED_BY_ROUTE.replace(false);
     let result = inner();
-    let seen = SEEN_BY_ROUTE.get();
-    SEEN_BY_ROUTE.set(around | seen);
+    let seen = ANSWERED_BY_ROUTE.get();
+    ANSWERED_BY_ROUTE.set(around | seen);
     (result, seen)
+}
+
+/// The mark the route's layer leaves on the response an error of the route becomes, which it
+/// decorates when the error is rendered, before this layer's mapper runs: an error carries no
+/// request, and an error a middleware between the two layers makes (or makes of the route's
+/// response) must still be decorated here. Errors are rare; the mark allocates only then.
+struct SettledByRoute;
+
+pub(crate) fn mark_response_settled_by_route(response: &mut HttpResponse) {
+    response.extensions_mut().insert(SettledByRoute);
+}
+
+fn settled_by_route(response: &HttpResponse) -> bool {
+    response.extensions().contains::<SettledByRoute>()
 }

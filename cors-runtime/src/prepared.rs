@@ -1,7 +1,7 @@
 //! A policy made ready for requests, once per worker: one value per header concern (see
-//! [`crate::headers`]), which the middleware and the preflight service hold and request-time code
+//! [`crate::headers`]), which the route's layer and `outermost()` hold and request-time code
 //! reads. Preparing also reads `origins_env`, whoever prepares the policy first, so the
-//! environment's origins are in force whichever of a route's services is built first.
+//! environment's origins are in force whichever of them is built first.
 
 use std::rc::Rc;
 

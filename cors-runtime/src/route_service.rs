@@ -12,6 +12,14 @@
 //! `Resource` with a method guard that no preflight passes. What that macro builds is rebuilt
 //! from public parts: the handler as a `Route` (with the attribute's `wrap`s), the method and
 //! `guard = ".."` checks as the entry's guard, the resource's name in the app's resource map.
+//!
+//! On a thread that builds an app with `outermost()`, the entry's place in the resource map also
+//! holds a hidden name unique to the registration, by which that layer renders the route's full
+//! path, scope prefixes included (see `route_table`). A place with two names is a node with two
+//! children, where actix-web otherwise has a leaf, and for such a node actix-web answers
+//! `HttpRequest::match_name()` and `match_pattern()` by searching the resource map by path alone:
+//! the same answers, unless a route registered earlier has a pattern that also matches the path
+//! but not the method. Apps without `outermost()` keep the leaf.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,9 +67,14 @@ pub fn register_route(
         format!("/{path}")
     };
     let route_guards = RouteGuards::new(route_guards);
-    let hidden_name = route_table::record(&path, route_methods, route_guards.clone(), policy);
-    let rdef = ResourceDef::new(path);
-    let names = resource_names(&rdef, name, &hidden_name);
+    let mut rdef = ResourceDef::new(path.as_str());
+    let names = if route_table::outermost_expected() {
+        let hidden_name = route_table::record(&path, route_methods, route_guards.clone(), policy);
+        Some(Rc::new(resource_names(&rdef, name, &hidden_name)))
+    } else {
+        rdef.set_name(name);
+        None
+    };
     let guard = RouteGuard {
         methods: route_methods
             .iter()
@@ -75,13 +88,12 @@ pub fn register_route(
         route,
         cors: Cors::new(policy),
     };
-    config.register_service(rdef, Some(guards), factory, Some(Rc::new(names)));
+    config.register_service(rdef, Some(guards), factory, names);
 }
 
-/// The entry's place in the app's resource map: a node for its path holding two names, the
-/// resource's own (first, so that `HttpRequest::match_name` reports it, and `url_for` finds it as
-/// it would find actix-web's resource) and a hidden one unique to this registration, by which
-/// `outermost()` renders the route's full path, scope prefixes included. Names live in the
+/// The entry's place in the app's resource map under `outermost()`: a node for its path holding
+/// two names, the resource's own (first, so that `HttpRequest::match_name` reports it, and
+/// `url_for` finds it as it would find actix-web's resource) and the hidden one. Names live in the
 /// resource map only; the router never sees them, so they cost requests nothing.
 fn resource_names(rdef: &ResourceDef, name: &str, hidden_name: &str) -> ResourceMap {
     let mut names = ResourceMap::new(rdef.clone());
@@ -119,25 +131,28 @@ struct RouteGuard {
 }
 
 impl RouteGuard {
+    /// A preflight is the route's only if it announces a method the route serves, also when the
+    /// route serves `OPTIONS` itself: it must not answer the preflights of a sibling's methods.
     fn serves(&self, ctx: &GuardContext<'_>) -> bool {
-        let head = ctx.head();
-        self.methods.contains(&head.method) || self.announces_served_method(ctx)
+        if preflight::is_preflight(ctx.head()) {
+            self.announces_served_method(ctx)
+        } else {
+            self.methods.contains(&ctx.head().method)
+        }
     }
 
     fn announces_served_method(&self, ctx: &GuardContext<'_>) -> bool {
-        let head = ctx.head();
-        preflight::is_preflight(head)
-            && head
-                .headers
-                .get(ACCESS_CONTROL_REQUEST_METHOD)
-                .is_some_and(|requested| {
-                    // Case-insensitive on purpose: a page's `fetch(.., { method: "patch" })` sends
-                    // `patch`, which the policy then refuses with a logged reason, rather than
-                    // the preflight falling through to a bare 404.
-                    self.route_methods
-                        .iter()
-                        .any(|m| m.as_bytes().eq_ignore_ascii_case(requested.as_bytes()))
-                })
+        ctx.head()
+            .headers
+            .get(ACCESS_CONTROL_REQUEST_METHOD)
+            .is_some_and(|requested| {
+                // Case-insensitive on purpose: a page's `fetch(.., { method: "patch" })` sends
+                // `patch`, which the policy then refuses with a logged reason, rather than the
+                // preflight falling through to a bare 404.
+                self.route_methods
+                    .iter()
+                    .any(|m| m.as_bytes().eq_ignore_ascii_case(requested.as_bytes()))
+            })
     }
 }
 

@@ -6,11 +6,16 @@
 //! methods and guards of its routing attribute and its policy, in a list of the thread that builds
 //! the app (actix-web builds each worker's app on the worker's own thread, and registers every
 //! service before it builds any middleware). The path lacks the prefixes of the scopes around it,
-//! which registration cannot see; the router can: the route's preflight service is registered
-//! under a hidden name unique to that registration, and the app's resource map renders the full
-//! path of a name (`url_for`). Rendered with placeholders for its dynamic segments, that path is
-//! the route's full pattern; the table is built from it once per app instance, at its first
-//! request, when the resource map is complete.
+//! which registration cannot see; the app's resource map can: the route's place in it holds a
+//! hidden name unique to that registration (see `route_service`), and the resource map renders
+//! the full path of a name (`url_for`). Rendered with placeholders for its dynamic segments, that
+//! path is the route's full pattern; the table is built from it once per app instance, at its
+//! first request, when the resource map is complete.
+//!
+//! Routes are recorded, and given the hidden name, only on threads where an `outermost()` has been
+//! made: the app's builder makes it before actix-web registers the app's services, on the thread
+//! that builds the app (a copy made elsewhere must be cloned into the app's factory, which clones
+//! it on each worker's thread).
 //!
 //! A request is then matched the way the router matches it: the first entry whose full pattern
 //! matches the path, that serves the method, and whose routing guards accept the request.
@@ -28,6 +33,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use actix_web::dev::{ResourceDef, ServiceRequest};
+use actix_web::error::UrlGenerationError;
 use actix_web::guard::{Guard, GuardContext};
 use actix_web::HttpRequest;
 
@@ -36,7 +42,7 @@ use crate::prepared::Prepared;
 
 /// One path of a routed `#[cors]` handler, as its registration records it.
 struct Recorded {
-    /// The hidden name of the route's preflight service for this path.
+    /// The hidden name of the route's place in the resource map.
     name: String,
     /// The path as registered, without scope prefixes.
     path: String,
@@ -48,10 +54,22 @@ struct Recorded {
 thread_local! {
     static RECORDED: RefCell<Vec<Recorded>> = const { RefCell::new(Vec::new()) };
     static NEXT_NAME: Cell<u64> = const { Cell::new(0) };
+    static OUTERMOST_EXPECTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The guards of a routing attribute (`guard = "..."`), shared by the route's preflight service in
-/// the router and the table, which evaluate the same guards on the same request.
+/// Called when an `outermost()` is made or cloned: apps this thread builds from now on may have
+/// it, so their routes are recorded.
+pub(crate) fn expect_outermost() {
+    OUTERMOST_EXPECTED.set(true);
+}
+
+/// Whether routes registered now are recorded, with a hidden name.
+pub(crate) fn outermost_expected() -> bool {
+    OUTERMOST_EXPECTED.get()
+}
+
+/// The guards of a routing attribute (`guard = "..."`), shared by the route's entry in the router
+/// and the table, which evaluate the same guards on the same request.
 #[derive(Clone)]
 pub(crate) struct RouteGuards(Rc<[Box<dyn Guard>]>);
 
@@ -71,8 +89,8 @@ impl Guard for RouteGuards {
     }
 }
 
-/// Records one path of a routed handler while the app is built; returns the hidden name to
-/// register the route's preflight service under.
+/// Records one path of a routed handler while the app is built; returns the hidden name to give
+/// the route's place in the resource map.
 pub(crate) fn record(
     path: &str,
     route_methods: &'static [&'static str],
@@ -80,7 +98,7 @@ pub(crate) fn record(
     policy: &'static StoredPolicy,
 ) -> String {
     let number = NEXT_NAME.with(|next| next.replace(next.get() + 1));
-    let name = format!("__cors_runtime_preflight_{number}");
+    let name = format!("__cors_runtime_route_{number}");
     RECORDED.with_borrow_mut(|recorded| {
         recorded.push(Recorded {
             name: name.clone(),
@@ -111,21 +129,29 @@ struct Entry {
 
 impl RouteTable {
     /// The table of the app `request` belongs to: every recorded route its resource map knows.
-    pub(crate) fn build(request: &HttpRequest) -> RouteTable {
+    /// `None` when the request's own headers keep `url_for` from rendering paths: it renders a
+    /// URL, whose scheme and host come from `Host`, `Forwarded` and `X-Forwarded-*`, and a value
+    /// there that is no URL fails every name. Such a request must not leave the app without a
+    /// table, so none is kept from it, and the next request builds one.
+    pub(crate) fn build(request: &HttpRequest) -> Option<RouteTable> {
         let entries = RECORDED.with_borrow(|recorded| {
-            recorded
-                .iter()
-                .filter_map(|route| {
-                    let pattern = full_pattern(request, &route.name, &route.path)?;
-                    Some(Entry {
-                        pattern: ResourceDef::new(pattern),
-                        route_methods: route.route_methods,
-                        guards: route.guards.clone(),
-                        prepared: Prepared::new(route.policy),
-                    })
-                })
-                .collect::<Vec<Entry>>()
-        });
+            let mut entries = Vec::new();
+            for route in recorded {
+                let pattern = match full_pattern(request, &route.name, &route.path) {
+                    Ok(Some(pattern)) => pattern,
+                    // A route of another app built on this thread.
+                    Ok(None) => continue,
+                    Err(Unrendered) => return None,
+                };
+                entries.push(Entry {
+                    pattern: ResourceDef::new(pattern),
+                    route_methods: route.route_methods,
+                    guards: route.guards.clone(),
+                    prepared: Prepared::new(route.policy),
+                });
+            }
+            Some(entries)
+        })?;
         let mut static_paths: HashMap<_, Vec<usize>, _> = HashMap::default();
         let mut dynamic = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -136,30 +162,30 @@ impl RouteTable {
                 _ => dynamic.push(index),
             }
         }
-        RouteTable {
+        Some(RouteTable {
             entries,
             static_paths,
             dynamic,
-        }
+        })
     }
 
-    /// The policy of the route that serves `method` (compared as the routing macros' preflight
-    /// guard compares it: ignoring ASCII case, so that a page's `patch` meets the policy that
-    /// refuses it, with a logged reason) at the request's path.
+    /// The policy of the route that serves `method` at the request's path. The method a
+    /// preflight announces is compared as the route's own guard compares it, ignoring ASCII case
+    /// (a page's `patch` then meets the policy that refuses it, with a logged reason); the method
+    /// of an actual request exactly, as the router compares it.
     pub(crate) fn route_for(
         &self,
         request: &ServiceRequest,
-        method: &[u8],
+        method: Method<'_>,
     ) -> Option<&Rc<Prepared>> {
         let path = request.match_info().as_str();
         let ctx = request.guard_ctx();
         let serves = |index: &usize| {
             let entry = &self.entries[*index];
-            entry
-                .route_methods
-                .iter()
-                .any(|served| served.as_bytes().eq_ignore_ascii_case(method))
-                && entry.guards.accept(&ctx)
+            entry.route_methods.iter().any(|served| match method {
+                Method::Announced(announced) => served.as_bytes().eq_ignore_ascii_case(announced),
+                Method::Actual(actual) => served.as_bytes() == actual,
+            }) && entry.guards.accept(&ctx)
         };
         let static_match = self
             .static_paths
@@ -177,6 +203,15 @@ impl RouteTable {
             .or(static_match)
             .map(|index| &self.entries[index].prepared)
     }
+}
+
+/// The method a request is looked up by.
+#[derive(Clone, Copy)]
+pub(crate) enum Method<'a> {
+    /// A preflight's `Access-Control-Request-Method`.
+    Announced(&'a [u8]),
+    /// An actual request's own method.
+    Actual(&'a [u8]),
 }
 
 /// FxHash (rustc's): the table's keys are the app's own paths, and a request's path is hashed
@@ -203,14 +238,34 @@ impl Hasher for PathHasher {
 /// The first placeholder name; each dynamic segment gets its own, numbered.
 const PLACEHOLDER: &str = "__cors_segment_";
 
+/// `url_for` failed on something other than the name: see [`RouteTable::build`].
+struct Unrendered;
+
 /// The full pattern of the route registered as `name`: the scope prefixes above it, as the
 /// resource map renders them (each dynamic segment of a prefix a placeholder segment), then the
 /// route's own `path` as written. `None` when this app has no such route (it belongs to another
 /// app built on this thread).
-fn full_pattern(request: &HttpRequest, name: &str, path: &str) -> Option<String> {
+fn full_pattern(
+    request: &HttpRequest,
+    name: &str,
+    path: &str,
+) -> Result<Option<String>, Unrendered> {
     let placeholders = (0..).map(|index| format!("{{{PLACEHOLDER}{index}}}"));
-    let rendered = request.url_for(name, placeholders.clone()).ok()?;
-    let rendered = percent_decoded(rendered.path())?;
+    let rendered = match request.url_for(name, placeholders.clone()) {
+        Ok(rendered) => rendered,
+        Err(UrlGenerationError::ResourceNotFound) => return Ok(None),
+        Err(_) => return Err(Unrendered),
+    };
+    Ok(prefixed(rendered.path(), path, placeholders))
+}
+
+/// The route's `path` behind the scope prefixes of its `rendered` full path.
+fn prefixed(
+    rendered: &str,
+    path: &str,
+    placeholders: impl Iterator<Item = String> + Clone,
+) -> Option<String> {
+    let rendered = percent_decoded(rendered)?;
     let total = rendered.matches(PLACEHOLDER).count();
     let route = ResourceDef::new(path);
     let mut own = String::new();
