@@ -2,7 +2,7 @@
 //! preflights of the requests it will serve, under its own policy (security review, item 1).
 //!
 //! The admin handler is registered first and only serves the admin host; the public handler
-//! serves every other host. Before guards reached the preflight service, the admin policy
+//! serves every other host. Before preflights passed the routes' guards, the admin policy
 //! answered every preflight on the path: the public host's preflights got the admin origin and
 //! `Access-Control-Allow-Credentials: true`, and the public policy's own origins got `403`.
 

@@ -31,16 +31,26 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Starts the server on a free loopback port, in a thread of its own.
 fn start() -> SocketAddr {
+    serve(|| {
+        let server = HttpServer::new(|| App::new().service(list).service(replace))
+            .workers(1)
+            .client_request_timeout(REQUEST_TIMEOUT)
+            .bind(("127.0.0.1", 0))
+            .expect("bind a loopback port");
+        (server.addrs()[0], server.run())
+    })
+}
+
+/// Runs the server `bind` makes in a thread of its own, and returns its address.
+fn serve(
+    bind: impl FnOnce() -> (SocketAddr, actix_web::dev::Server) + Send + 'static,
+) -> SocketAddr {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(|| App::new().service(list).service(replace))
-                .workers(1)
-                .client_request_timeout(REQUEST_TIMEOUT)
-                .bind(("127.0.0.1", 0))
-                .expect("bind a loopback port");
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
+            let (addr, server) = bind();
+            tx.send(addr).unwrap();
+            server.await.unwrap();
         })
     });
     rx.recv_timeout(Duration::from_secs(30))
@@ -330,34 +340,28 @@ fn a_stalled_preflight_blocks_no_one() {
 /// `outermost()` made outside the server's factory and cloned into it on each worker (two), and
 /// forwarded headers that are no URL on the first request each worker serves.
 fn start_behind_auth() -> SocketAddr {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let layer = cors_runtime::outermost();
-            let server = HttpServer::new(move || {
-                App::new()
-                    .service(list)
-                    .service(replace)
-                    .wrap(actix_web::middleware::from_fn(
-                        |req: actix_web::dev::ServiceRequest,
-                         next: actix_web::middleware::Next<_>| async move {
-                            if req.headers().contains_key("authorization") {
-                                return next.call(req).await;
-                            }
-                            Err(actix_web::error::ErrorUnauthorized("log in"))
-                        },
-                    ))
-                    .wrap(layer.clone())
-            })
-            .workers(2)
-            .bind(("127.0.0.1", 0))
-            .expect("bind a loopback port");
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
+    serve(|| {
+        let layer = cors_runtime::outermost();
+        let server = HttpServer::new(move || {
+            App::new()
+                .service(list)
+                .service(replace)
+                .wrap(actix_web::middleware::from_fn(
+                    |req: actix_web::dev::ServiceRequest,
+                     next: actix_web::middleware::Next<_>| async move {
+                        if req.headers().contains_key("authorization") {
+                            return next.call(req).await;
+                        }
+                        Err(actix_web::error::ErrorUnauthorized("log in"))
+                    },
+                ))
+                .wrap(layer.clone())
         })
-    });
-    rx.recv_timeout(Duration::from_secs(30))
-        .expect("server started")
+        .workers(2)
+        .bind(("127.0.0.1", 0))
+        .expect("bind a loopback port");
+        (server.addrs()[0], server.run())
+    })
 }
 
 #[test]

@@ -260,6 +260,26 @@ async fn auth_never_sees_preflights_and_its_401_is_readable<B>(
     assert_eq!(calls.0.load(Ordering::SeqCst), 3);
 }
 
+/// The app: two `#[cors]` routes behind an authentication middleware on the whole app,
+/// under `outermost()`.
+async fn behind_auth_on_the_app(
+    calls: &web::Data<AuthCalls>,
+) -> impl actix_web::dev::Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(update_item)
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await
+}
+
 #[actix_web::test]
 async fn without_the_layer_auth_on_the_app_answers_preflights() {
     // The problem this layer solves, as it stands without it.
@@ -283,15 +303,7 @@ async fn without_the_layer_auth_on_the_app_answers_preflights() {
 #[actix_web::test]
 async fn auth_on_the_app() {
     let calls = web::Data::new(AuthCalls::default());
-    let app = test::init_service(
-        App::new()
-            .app_data(calls.clone())
-            .service(update_item)
-            .service(me)
-            .wrap(from_fn(require_login))
-            .wrap(outermost()),
-    )
-    .await;
+    let app = behind_auth_on_the_app(&calls).await;
     auth_never_sees_preflights_and_its_401_is_readable(&app, &calls, "").await;
 }
 
@@ -666,15 +678,7 @@ async fn an_error_made_between_the_layers_after_the_route_is_still_readable() {
 #[actix_web::test]
 async fn a_first_request_with_forwarded_headers_that_are_no_url_leaves_the_routes_known() {
     let calls = web::Data::new(AuthCalls::default());
-    let app = test::init_service(
-        App::new()
-            .app_data(calls.clone())
-            .service(update_item)
-            .service(me)
-            .wrap(from_fn(require_login))
-            .wrap(outermost()),
-    )
-    .await;
+    let app = behind_auth_on_the_app(&calls).await;
     // `url_for` builds a URL from these; as the app's first request they once left the layer
     // without routes for good.
     let hostile = from_origin(Method::GET, "/me", APP)

@@ -75,8 +75,8 @@ mod every_routing_macro {
         HttpResponse::Ok().body("routes")
     }
 
-    // Inside a scope: the scope's own root (empty path), and a path written without its slash. The
-    // preflight service must normalize both the way actix-web normalizes the route's resource.
+    // Inside a scope: the scope's own root (empty path), and a path written without its slash.
+    // `#[cors]` registers the route, and must normalize both the way actix-web's `Resource` does.
     #[cors(origins = ["https://app.example.com"])]
     #[get("")]
     async fn scope_root() -> HttpResponse {
