@@ -91,9 +91,11 @@ fn every_annotated_handler_is_listed_with_its_effective_policy() {
         [AllowedOrigin::Exact("https://app.example.com"), AllowedOrigin::Function(f)]
             if f.name() == "is_tenant" && f.resolved_in() == "audit"
     ));
-    assert!(tenant
-        .to_string()
-        .ends_with("origins https://app.example.com, origin_fn is_tenant (in audit); credentials"));
+    assert!(tenant.to_string().ends_with(
+        "origins https://app.example.com, origin_fn is_tenant (in audit); credentials; max_age 600"
+    ));
+    // Without `max_age`, the default: the effective policy says so.
+    assert_eq!(tenant.max_age(), Some(600));
 
     let manual = policy("by_hand");
     assert!(manual.paths().is_empty());

@@ -141,6 +141,6 @@ fn the_audit_names_the_function_and_where_it_was_resolved() {
     assert_eq!(
         by_path.to_string(),
         "by_path GET /by-path (policy TENANTS): origins origin_fn allow_tenant (in \
-         named_origin_fn::tenant_policies); credentials"
+         named_origin_fn::tenant_policies); credentials; max_age 600"
     );
 }

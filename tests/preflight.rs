@@ -60,6 +60,12 @@ async fn no_private_network() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+#[cors(origins = ["https://app.example.com"], headers = ["X-Token"], max_age = 0)]
+#[put("/never-cached")]
+async fn never_cached() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 macro_rules! app {
     () => {
         test::init_service(
@@ -68,10 +74,37 @@ macro_rules! app {
                 .service(any_origin)
                 .service(star_and_authorization)
                 .service(private_network)
-                .service(no_private_network),
+                .service(no_private_network)
+                .service(never_cached),
         )
         .await
     };
+}
+
+#[actix_web::test]
+async fn preflights_are_cached_for_ten_minutes_unless_the_policy_says_otherwise() {
+    let app = app!();
+    // No `max_age` in the policy: the default, 600 seconds.
+    let req = preflight(
+        "/star-and-authorization",
+        "http://localhost:3000",
+        "POST",
+        None,
+    );
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_MAX_AGE).as_deref(),
+        Some("600")
+    );
+    // `max_age = 0`: said out loud, so that no browser keeps the answer even its default 5 s.
+    let req = preflight("/never-cached", APP, "PUT", Some("x-token"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_MAX_AGE).as_deref(),
+        Some("0")
+    );
 }
 
 #[actix_web::test]

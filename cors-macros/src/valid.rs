@@ -15,6 +15,13 @@ use crate::route::Route;
 /// The longest `max_age` any browser honours (Firefox); Chromium caps at 7200, Safari at 600.
 const MAX_AGE_LIMIT: u64 = 86_400;
 
+/// `max_age` when the policy sets none. Without the header, browsers keep a preflight answer
+/// for 5 seconds, so a page preflights before nearly every request. 600 seconds is as long as
+/// Safari keeps one at all (Chromium keeps up to 7200, Firefox 86400), so every browser caches
+/// alike; and a policy tightened by a deploy (an origin removed) reaches every browser within ten
+/// minutes, which a longer default would stretch. `max_age = 0` still means "never cache".
+const DEFAULT_MAX_AGE: u32 = 600;
+
 /// What the policy is declared on: it decides where `methods` come from.
 pub enum Target<'a> {
     /// A handler under an actix-web routing attribute: `methods` default to the route's.
@@ -128,10 +135,9 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
         Some(list) => check_expose_headers(list, credentials, &mut errors),
     };
 
-    let max_age = args
-        .max_age
-        .as_ref()
-        .and_then(|lit| match lit.base10_parse::<u64>() {
+    let max_age = match &args.max_age {
+        None => Some(DEFAULT_MAX_AGE),
+        Some(lit) => match lit.base10_parse::<u64>() {
             Ok(seconds) if seconds <= MAX_AGE_LIMIT => Some(seconds as u32),
             _ => {
                 errors.at(
@@ -143,7 +149,8 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
                 );
                 None
             }
-        });
+        },
+    };
 
     let reject_mismatch = check_on_mismatch(args.on_mismatch.as_ref(), &origins, &mut errors);
 

@@ -178,7 +178,8 @@ impl Policy {
         self.stored.credentials
     }
 
-    /// How long, in seconds, a browser may cache a preflight answer.
+    /// How long, in seconds, a browser may cache a preflight answer: the policy's `max_age`, or
+    /// 600 when it sets none (`0`: not at all). `None` only for a policy built without the macro.
     pub fn max_age(&self) -> Option<u32> {
         stored_max_age(self.stored.max_age)
     }

@@ -148,11 +148,25 @@ async fn cached() -> impl Responder {
     HttpResponse::Ok().body("cached")
 }
 
-/// Preflight answers may not be cached (without `max_age` Chromium would keep them 5 s).
+/// Preflight answers may not be cached (`max_age = 0`; without it, the default 600 s).
 #[cors(origins = ["http://localhost:18081"], headers = ["X-Token"], max_age = 0)]
 #[put("/uncached")]
 async fn uncached() -> impl Responder {
     HttpResponse::Ok().body("uncached")
+}
+
+/// No `max_age`: the default.
+#[cors(origins = ["http://localhost:18081"], headers = ["X-Token"])]
+#[put("/default-cached")]
+async fn default_cached() -> impl Responder {
+    HttpResponse::Ok().body("default-cached")
+}
+
+/// Holds the page for real seconds (see the page's script): no CORS, the page does not read it.
+#[get("/sleep/{seconds}")]
+async fn sleep(seconds: web::Path<u64>) -> impl Responder {
+    actix_web::rt::time::sleep(std::time::Duration::from_secs(seconds.into_inner().min(10))).await;
+    HttpResponse::NoContent().finish()
 }
 
 /// No `#[cors]`: no page on another origin may read it.
@@ -291,6 +305,8 @@ pub fn app(
         .service(guarded_public)
         .service(cached)
         .service(uncached)
+        .service(default_cached)
+        .service(sleep)
         .service(plain)
         .service(account_me)
         .service(account_replace_item)

@@ -55,6 +55,8 @@ pub struct Case {
     pub expect: Expect,
     /// Preflights the server must have seen on this case's path by the end of the run.
     pub preflights_seen: Option<u32>,
+    /// Real seconds the page waits before its `fetch()`.
+    wait_seconds: u32,
 }
 
 impl Case {
@@ -76,6 +78,7 @@ impl Case {
             read_header: None,
             expect: Expect::Blocked,
             preflights_seen: None,
+            wait_seconds: 0,
         }
     }
 
@@ -110,6 +113,11 @@ impl Case {
         self
     }
 
+    fn after_seconds(mut self, seconds: u32) -> Self {
+        self.wait_seconds = seconds;
+        self
+    }
+
     fn preflights_seen(mut self, count: u32) -> Self {
         self.preflights_seen = Some(count);
         self
@@ -141,6 +149,7 @@ impl Case {
             "body": self.body,
             "credentials": if self.include_credentials { "include" } else { "same-origin" },
             "read_header": self.read_header.map(|(name, _)| name),
+            "wait_seconds": self.wait_seconds,
         })
     }
 
@@ -391,6 +400,21 @@ pub fn all() -> Vec<Case> {
         .header(("X-Token", "t"))
         .readable(200, "uncached")
         .preflights_seen(2),
+        // No `max_age`: the default keeps the answer ten minutes. Without one, Chromium keeps
+        // it 5 s, and the second call, 6 s later, would preflight again.
+        Case::new("no max_age: first PUT", HOME, "PUT", "/default-cached")
+            .header(("X-Token", "t"))
+            .readable(200, "default-cached"),
+        Case::new(
+            "no max_age: second PUT 6 s later, preflight from cache",
+            HOME,
+            "PUT",
+            "/default-cached",
+        )
+        .header(("X-Token", "t"))
+        .after_seconds(6)
+        .readable(200, "default-cached")
+        .preflights_seen(1),
         // The login flow, through the app-wide auth middleware and rate limiter, with
         // `outermost()` in front of them.
         Case::new(

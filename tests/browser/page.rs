@@ -70,6 +70,9 @@ async function run(c) {
   if (c.body !== null) init.body = c.body;
   try {
     const api = c.api_host ? "http://" + c.api_host : CONFIG.api;
+    // Real seconds, not the page's virtual time: the server holds a request that long. (A
+    // preflight cache entry ages by the network service's clock, which timers here do not move.)
+    if (c.wait_seconds) await fetch(CONFIG.api + "/sleep/" + c.wait_seconds, { mode: "no-cors" });
     const res = await fetch(api + c.path, init);
     const body = await res.text();
     const header = c.read_header ? res.headers.get(c.read_header) : null;
