@@ -34,6 +34,12 @@ async fn pattern_port() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+#[cors(origins = ["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"], credentials = true)]
+#[get("/any-port")]
+async fn any_port() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 #[cors(origins = ["https://example.com:8443"])]
 #[get("/port")]
 async fn port() -> HttpResponse {
@@ -96,6 +102,7 @@ async fn app() -> impl TestApp {
             .service(several)
             .service(pattern)
             .service(pattern_port)
+            .service(any_port)
             .service(port),
     )
     .await
@@ -136,8 +143,58 @@ async fn listed_origins_are_granted() {
                 "listed",
             ),
             ("/port", "https://example.com:8443", "listed"),
+            (
+                "/any-port",
+                "http://localhost:5173",
+                "a development server's port",
+            ),
+            ("/any-port", "http://localhost", "the default port"),
+            ("/any-port", "http://localhost:65535", "the highest port"),
+            ("/any-port", "http://127.0.0.1:8080", "loopback IPv4"),
+            ("/any-port", "http://[::1]:3000", "loopback IPv6"),
         ],
         true,
+    )
+    .await;
+}
+
+/// Loopback on any port: only the same scheme and host, with a port as browsers write one.
+#[actix_web::test]
+async fn a_loopback_origin_on_any_port_refuses_every_other_host_and_form() {
+    check_rows(
+        &[
+            ("/any-port", "http://localhost.evil.net", "a suffix"),
+            (
+                "/any-port",
+                "http://localhost.evil.net:5173",
+                "a suffix with a port",
+            ),
+            (
+                "/any-port",
+                "http://localhost:5173.evil.net",
+                "a port then a suffix",
+            ),
+            ("/any-port", "http://evil.localhost:5173", "a subdomain"),
+            ("/any-port", "http://localhost:05173", "a leading zero"),
+            (
+                "/any-port",
+                "http://localhost:80",
+                "the default port written out",
+            ),
+            ("/any-port", "http://localhost:65536", "past the last port"),
+            ("/any-port", "http://localhost:", "no port after the colon"),
+            ("/any-port", "http://localhost:5173/", "a path"),
+            ("/any-port", "https://localhost:5173", "another scheme"),
+            ("/any-port", "http://LOCALHOST:5173", "uppercase"),
+            (
+                "/any-port",
+                "http://127.0.0.2:5173",
+                "another loopback address",
+            ),
+            ("/any-port", "http://user@localhost:5173", "userinfo"),
+            ("/any-port", "null", "null"),
+        ],
+        false,
     )
     .await;
 }

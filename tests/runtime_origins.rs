@@ -19,7 +19,7 @@ fn set_environment() {
     ONCE.call_once(|| {
         std::env::set_var(
             "CORS_TEST_ORIGINS",
-            " https://a.example.com ,\thttps://*.tenants.example.com",
+            " https://a.example.com ,\thttps://*.tenants.example.com, http://localhost:*",
         );
         std::env::set_var(
             "CORS_TEST_BAD_ORIGINS",
@@ -31,6 +31,7 @@ fn set_environment() {
             "https://staging.example.com, https://app.example.com",
         );
         std::env::set_var("CORS_TEST_WIDE_ORIGINS", "https://*.example.com");
+        std::env::set_var("CORS_TEST_ANY_PORT_ORIGINS", "https://app.example.com:*");
         std::env::remove_var("CORS_TEST_UNSET");
     });
 }
@@ -50,6 +51,12 @@ async fn env_or_static() -> HttpResponse {
 #[cors(origins_env = "CORS_TEST_BAD_ORIGINS")]
 #[get("/env-bad")]
 async fn env_bad() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[cors(origins_env = "CORS_TEST_ANY_PORT_ORIGINS")]
+#[get("/env-any-port")]
+async fn env_any_port() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
@@ -91,10 +98,15 @@ async fn grants(app: &impl TestApp, path: &str, origin: &str) -> bool {
 async fn entries_of_the_variable_are_allowed_and_nothing_else() {
     set_environment();
     let app = test::init_service(App::new().service(from_env).service(env_or_static)).await;
-    for origin in ["https://a.example.com", "https://acme.tenants.example.com"] {
+    for origin in [
+        "https://a.example.com",
+        "https://acme.tenants.example.com",
+        "http://localhost:5173",
+    ] {
         assert!(grants(&app, "/env", origin).await, "{origin}");
     }
     for origin in [
+        "http://localhost.evil.net:5173",
         "https://b.example.com",
         "https://x.y.tenants.example.com",
         "https://tenants.example.com",
@@ -114,8 +126,21 @@ async fn entries_of_the_variable_are_allowed_and_nothing_else() {
     let origins: Vec<String> = policy.origins().map(|o| o.to_string()).collect();
     assert_eq!(
         origins,
-        ["https://a.example.com", "https://*.tenants.example.com"]
+        [
+            "https://a.example.com",
+            "https://*.tenants.example.com",
+            "http://localhost:*"
+        ]
     );
+}
+
+#[actix_web::test]
+#[should_panic(expected = "cors_runtime: route `env_any_port`: environment variable \
+                `CORS_TEST_ANY_PORT_ORIGINS`: entry `https://app.example.com:*` has a wildcard \
+                port, which only a loopback host may have")]
+async fn a_wildcard_port_off_loopback_stops_the_app_as_the_literal_would() {
+    set_environment();
+    test::init_service(App::new().service(env_any_port)).await;
 }
 
 #[actix_web::test]

@@ -2,6 +2,7 @@
 //! [...])]` checked by the macro, or an entry of an `origins_env` variable checked when the app
 //! starts. Both go through here, so the two can never accept different things.
 
+use crate::any_port::{check_loopback_any_port, LoopbackAnyPort};
 use crate::origin::check_origin;
 use crate::pattern::{check_origin_pattern, OriginPattern};
 use crate::problem::Problem;
@@ -13,12 +14,14 @@ pub enum OriginEntry<'a> {
     Exact(&'a str),
     /// A one-label subdomain pattern, split around its `*`.
     Pattern(OriginPattern<'a>),
+    /// A loopback origin on any port: `http://localhost:*`.
+    AnyPort(LoopbackAnyPort<'a>),
 }
 
 impl<'a> OriginEntry<'a> {
-    /// Reads an entry that already passed [`check_origin_entry`], as it was written: a pattern
-    /// when it holds a `*`. Telling the two apart and splitting the pattern are one step, so no
-    /// entry can be lost between them.
+    /// Reads an entry that already passed [`check_origin_entry`], as it was written: a loopback
+    /// origin on any port when it ends with `:*`, else a pattern when it holds a `*`. Telling them
+    /// apart and splitting the pattern are one step, so no entry can be lost between them.
     ///
     /// ```
     /// use cors_rules::OriginEntry;
@@ -28,6 +31,9 @@ impl<'a> OriginEntry<'a> {
     /// assert_eq!((pattern.prefix, pattern.suffix), ("https://", ".example.com"));
     /// ```
     pub fn of_checked(entry: &'a str) -> Self {
+        if let Some(origin) = entry.strip_suffix(":*") {
+            return OriginEntry::AnyPort(LoopbackAnyPort { origin });
+        }
         match entry.split_once('*') {
             Some((prefix, suffix)) => OriginEntry::Pattern(OriginPattern { prefix, suffix }),
             None => OriginEntry::Exact(entry),
@@ -35,11 +41,12 @@ impl<'a> OriginEntry<'a> {
     }
 
     /// Does the request's `Origin` value match: byte for byte for an exact origin, one label
-    /// under the pattern's parent for a pattern?
+    /// under the pattern's parent for a pattern, the same origin on any port for a loopback one?
     pub fn matches(&self, origin: &[u8]) -> bool {
         match self {
             OriginEntry::Exact(exact) => exact.as_bytes() == origin,
             OriginEntry::Pattern(pattern) => pattern.matches(origin),
+            OriginEntry::AnyPort(any_port) => any_port.matches(origin),
         }
     }
 }
@@ -50,11 +57,13 @@ impl std::fmt::Display for OriginEntry<'_> {
         match self {
             OriginEntry::Exact(origin) => f.write_str(origin),
             OriginEntry::Pattern(pattern) => pattern.fmt(f),
+            OriginEntry::AnyPort(any_port) => any_port.fmt(f),
         }
     }
 }
 
-/// Checks one entry: a pattern when it holds a `*`, else a serialized origin.
+/// Checks one entry: a loopback origin on any port when it ends with `:*`, a pattern when it
+/// holds another `*`, else a serialized origin.
 ///
 /// ```
 /// use cors_rules::{check_origin_entry, OriginEntry};
@@ -64,7 +73,9 @@ impl std::fmt::Display for OriginEntry<'_> {
 /// assert!(check_origin_entry("https://app.example.com/").is_err());
 /// ```
 pub fn check_origin_entry(entry: &str) -> Result<OriginEntry<'_>, Problem> {
-    if entry.contains('*') {
+    if entry.ends_with(":*") {
+        check_loopback_any_port(entry).map(OriginEntry::AnyPort)
+    } else if entry.contains('*') {
         check_origin_pattern(entry).map(OriginEntry::Pattern)
     } else {
         check_origin(entry).map(|()| OriginEntry::Exact(entry))
@@ -141,20 +152,19 @@ impl OriginList {
         }
     }
 
-    /// Once every entry is in: each exact origin (by its index in the list) that a pattern of the
-    /// list already matches, and why it should go.
+    /// Once every entry is in: each exact origin (by its index in the list) that a pattern (or a
+    /// loopback origin on any port) of the list already matches, and why it should go.
     pub fn covered(&self) -> impl Iterator<Item = (usize, Problem)> + '_ {
         self.entries()
             .enumerate()
             .filter_map(|(index, entry)| match entry {
                 OriginEntry::Exact(origin) => Some((index, origin)),
-                OriginEntry::Pattern(_) => None,
+                OriginEntry::Pattern(_) | OriginEntry::AnyPort(_) => None,
             })
             .filter_map(|(index, origin)| {
-                let mut patterns = self.entries().filter_map(|entry| match entry {
-                    OriginEntry::Pattern(pattern) => Some(pattern),
-                    OriginEntry::Exact(_) => None,
-                });
+                let mut patterns = self
+                    .entries()
+                    .filter(|entry| !matches!(entry, OriginEntry::Exact(_)));
                 patterns
                     .find(|pattern| pattern.matches(origin.as_bytes()))
                     .map(|pattern| {

@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+mod any_port;
 mod edit_distance;
 mod entry;
 mod header;
@@ -37,6 +38,7 @@ mod shared_parent;
 pub mod stored;
 mod token;
 
+pub use any_port::{check_loopback_any_port, LoopbackAnyPort};
 pub use edit_distance::edit_distance;
 pub use entry::{check_origin_entry, OriginEntry, OriginList};
 pub use header::{

@@ -177,7 +177,7 @@ pub mod __private;
 
 pub use cors_macros::{cors, named_policy, policy};
 pub use cors_rules::stored::AllowedHeaders;
-pub use cors_rules::{OriginEntry, OriginPattern};
+pub use cors_rules::{LoopbackAnyPort, OriginEntry, OriginPattern};
 pub use middleware::{Cors, CorsFuture, CorsService};
 pub use outermost::{outermost, Outermost, OutermostFuture, OutermostService};
 pub use policy::{AllowedOrigin, Policy};

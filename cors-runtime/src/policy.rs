@@ -2,7 +2,7 @@
 //! only) and the typed view users read it through ([`Policy`]).
 
 use cors_rules::stored::{stored_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
-use cors_rules::{OriginEntry, OriginList, OriginPattern};
+use cors_rules::{LoopbackAnyPort, OriginEntry, OriginList, OriginPattern};
 
 use crate::runtime_origins::{EnvOrigins, OriginFn, RuntimeOrigins};
 
@@ -65,6 +65,9 @@ pub enum AllowedOrigin {
     Exact(&'static str),
     /// A one-label subdomain pattern, from `origins` or from the `origins_env` variable once read.
     Pattern(OriginPattern<'static>),
+    /// A loopback origin on any port (`http://localhost:*`), from `origins` or from the
+    /// `origins_env` variable once read.
+    LoopbackAnyPort(LoopbackAnyPort<'static>),
     /// `origins_env = "VAR"` before any app serving the route was built, which is when the
     /// variable is read.
     Unread {
@@ -80,6 +83,7 @@ impl From<OriginEntry<'static>> for AllowedOrigin {
         match entry {
             OriginEntry::Exact(origin) => AllowedOrigin::Exact(origin),
             OriginEntry::Pattern(pattern) => AllowedOrigin::Pattern(pattern),
+            OriginEntry::AnyPort(any_port) => AllowedOrigin::LoopbackAnyPort(any_port),
         }
     }
 }
@@ -90,6 +94,7 @@ impl std::fmt::Display for AllowedOrigin {
             AllowedOrigin::Any => f.write_str("*"),
             AllowedOrigin::Exact(origin) => f.write_str(origin),
             AllowedOrigin::Pattern(pattern) => pattern.fmt(f),
+            AllowedOrigin::LoopbackAnyPort(any_port) => any_port.fmt(f),
             AllowedOrigin::Unread { var } => write!(f, "${var} (not read yet)"),
             AllowedOrigin::Function(function) => write!(
                 f,

@@ -155,6 +155,13 @@ async fn uncached() -> impl Responder {
     HttpResponse::Ok().body("uncached")
 }
 
+/// A development server's page on any port of `localhost`.
+#[cors(origins = ["http://localhost:*"], headers = ["X-Token"])]
+#[put("/any-port")]
+async fn any_port() -> impl Responder {
+    HttpResponse::Ok().body("any port")
+}
+
 /// No `max_age`: the default.
 #[cors(origins = ["http://localhost:18081"], headers = ["X-Token"])]
 #[put("/default-cached")]
@@ -306,6 +313,7 @@ pub fn app(
         .service(cached)
         .service(uncached)
         .service(default_cached)
+        .service(any_port)
         .service(sleep)
         .service(plain)
         .service(account_me)

@@ -459,6 +459,19 @@ pub fn all() -> Vec<Case> {
         Case::new("unlisted port", OTHER_PORT, "GET", "/items").blocked(),
         Case::new("* from another port", OTHER_PORT, "GET", "/public").readable(200, "public"),
         Case::new("127.0.0.1 is not localhost", LOOPBACK_IP, "GET", "/items").blocked(),
+        // `http://localhost:*`: a development server on any port, and nothing else.
+        Case::new("localhost on any port", HOME, "PUT", "/any-port")
+            .header(("X-Token", "t"))
+            .readable(200, "any port"),
+        Case::new("localhost on another port", OTHER_PORT, "PUT", "/any-port")
+            .header(("X-Token", "t"))
+            .readable(200, "any port"),
+        Case::new("any port is not 127.0.0.1", LOOPBACK_IP, "PUT", "/any-port")
+            .header(("X-Token", "t"))
+            .blocked(),
+        Case::new("any port is not a subdomain", SUBDOMAIN, "PUT", "/any-port")
+            .header(("X-Token", "t"))
+            .blocked(),
         Case::new("pattern: one label", SUBDOMAIN, "GET", "/items")
             .reads("X-Request-Id", Some("42"))
             .readable(200, "items"),

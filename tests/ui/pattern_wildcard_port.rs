@@ -3,7 +3,8 @@ use actix_web::HttpResponse;
 use actix_web::{get, patch, route, routes, trace};
 use cors_runtime::cors;
 
-#[cors(origins = ["http://localhost:*"])]
+// A port wildcard is for loopback hosts only.
+#[cors(origins = ["https://app.example.com:*"])]
 #[get("/")]
 async fn handler() -> HttpResponse {
     HttpResponse::Ok().finish()

@@ -4,7 +4,7 @@
 
 use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
 use cors_rules::stored::JoinedOrigins;
-use cors_rules::{OriginEntry, OriginList, OriginPattern};
+use cors_rules::{OriginEntry, OriginList};
 
 use crate::refusal::Refusal;
 use crate::runtime_origins::OriginFn;
@@ -19,7 +19,9 @@ pub(crate) struct AllowOrigin {
     any: bool,
     /// One per exact origin, in the policy's order.
     exact: Box<[HeaderValue]>,
-    patterns: Box<[OriginPattern<'static>]>,
+    /// Subdomain patterns and loopback origins on any port: entries matched other than byte for
+    /// byte.
+    patterns: Box<[OriginEntry<'static>]>,
     /// The `origins_env` entries, read when the policy was prepared.
     env: Option<&'static OriginList>,
     function: Option<OriginFn>,
@@ -33,8 +35,8 @@ pub(crate) enum OriginVerdict {
     /// Listed exactly, at this index of the policy's exact origins: answered with the policy's
     /// own value, byte-equal to what the browser sent, so no copy of the request value is needed.
     Exact(usize),
-    /// Matched a subdomain pattern, an `origins_env` entry or `origin_fn`: the request's value (a
-    /// reference-counted clone).
+    /// Matched a subdomain pattern, a loopback origin on any port, an `origins_env` entry or
+    /// `origin_fn`: the request's value (a reference-counted clone).
     Reflected(HeaderValue),
     /// No `Origin`: a same-origin request or a non-browser client.
     Missing,
@@ -53,7 +55,7 @@ impl AllowOrigin {
         for entry in origins.entries() {
             match entry {
                 OriginEntry::Exact(origin) => exact.push(HeaderValue::from_static(origin)),
-                OriginEntry::Pattern(pattern) => patterns.push(pattern),
+                pattern => patterns.push(pattern),
             }
         }
         AllowOrigin {
