@@ -162,6 +162,40 @@ impl Policy {
         self.stored.runtime_origins.check.map(OriginFn::new)
     }
 
+    /// Whether the policy allows `origin`, the value of a request's `Origin` header: the verdict
+    /// the route's layer reaches for it, from the listed origins and patterns, the `origins_env`
+    /// entries (once an app with the route was built, which is when the variable is read) and
+    /// `origin_fn`. `*` allows every origin.
+    ///
+    /// For routes browsers apply no CORS to: a WebSocket handshake, or a stream a handler starts
+    /// before anyone reads it, where a handler registered by hand checks the origin itself.
+    /// (Routed handlers get the same check from `on_mismatch = "reject"`.)
+    ///
+    /// ```
+    /// mod cors_policies {
+    ///     cors_runtime::policy!(LIVE { origins = ["https://app.example.com", "http://localhost:*"] });
+    /// }
+    ///
+    /// fn main() {
+    ///     let live = cors_runtime::named_policy!(crate::cors_policies::LIVE);
+    ///     assert!(live.allows_origin("https://app.example.com"));
+    ///     assert!(live.allows_origin("http://localhost:5173"));
+    ///     assert!(!live.allows_origin("https://app.example.com.evil.net"));
+    ///     assert!(!live.allows_origin("null"));
+    /// }
+    /// ```
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        let listed = JoinedOrigins::new(self.stored.origins);
+        let bytes = origin.as_bytes();
+        listed.is_any()
+            || listed.entries().any(|entry| entry.matches(bytes))
+            || self
+                .origins_env()
+                .and_then(EnvOrigins::list)
+                .is_some_and(|list| list.matches(bytes))
+            || self.origin_fn().is_some_and(|check| check.allows(bytes))
+    }
+
     /// The methods a page may use cross-origin, in the policy's order.
     pub fn methods(&self) -> impl Iterator<Item = &'static str> {
         JoinedNames::new(self.stored.methods).entries()
