@@ -1,5 +1,6 @@
 //! Preflights through a real actix-web service: allowed ones get `204` and the policy's headers,
-//! refused ones `403` and no `Access-Control-*` header; the handler and its middleware never run.
+//! refused origins `403` and no `Access-Control-*` header, an allowed origin asking for more than
+//! the policy allows its lists (the browser refuses); the handler and its middleware never run.
 
 mod common;
 
@@ -7,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::*;
-use actix_web::{delete, get, post, put, test, App, HttpResponse};
+use actix_web::{delete, get, post, put, route, test, App, HttpResponse};
 use common::*;
 use cors_runtime::cors;
 
@@ -60,6 +61,13 @@ async fn no_private_network() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+/// Serves `POST` but lets pages send only `GET` cross-origin (where a preflight asks).
+#[cors(origins = ["https://app.example.com"], methods = ["GET"])]
+#[route("/get-or-post", method = "GET", method = "POST")]
+async fn get_or_post() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 #[cors(origins = ["https://app.example.com"], headers = ["X-Token"], max_age = 0)]
 #[put("/never-cached")]
 async fn never_cached() -> HttpResponse {
@@ -75,7 +83,8 @@ macro_rules! app {
                 .service(star_and_authorization)
                 .service(private_network)
                 .service(no_private_network)
-                .service(never_cached),
+                .service(never_cached)
+                .service(get_or_post),
         )
         .await
     };
@@ -196,23 +205,19 @@ async fn refused_preflights_get_403_without_cors_headers() {
             preflight("/items/1", "https://a.b.preview.example.com", "PUT", None),
         ),
         (
-            "header not allowed",
-            preflight("/items/1", APP, "PUT", Some("x-token,x-other")),
-        ),
-        (
-            "authorization not listed",
-            preflight("/items/1", APP, "PUT", Some("authorization")),
-        ),
-        ("lowercase method", preflight("/items/1", APP, "put", None)),
-        (
             "garbage header name",
             preflight("/items/1", APP, "PUT", Some("x-token,(evil)")),
         ),
         ("null origin", preflight("/items/1", "null", "PUT", None)),
+        // What a browser would send whatever the lists say: `POST`, and `Authorization` under a
+        // `*` (which Chromium still lets it cover).
         (
-            "PNA not enabled",
-            preflight("/public", APP, "GET", None)
-                .insert_header(("Access-Control-Request-Private-Network", "true")),
+            "POST not listed",
+            preflight("/get-or-post", APP, "POST", None),
+        ),
+        (
+            "authorization under *",
+            preflight("/any", "https://x.test", "DELETE", Some("authorization")),
         ),
     ];
     for (case, req) in cases {
@@ -229,6 +234,62 @@ async fn refused_preflights_get_403_without_cors_headers() {
             "{case}"
         );
     }
+}
+
+/// An allowed origin asking for what the policy does not allow gets the policy's lists: the
+/// browser compares, refuses the request itself and names the method or header at fault in its
+/// console (the browser suite shows Chromium's words), where a bare `403` would have it report a
+/// missing `Access-Control-Allow-Origin` header.
+#[actix_web::test]
+async fn an_allowed_origins_refused_preflight_gets_the_lists_the_browser_refuses_by() {
+    let app = app!();
+    let cases = [
+        (
+            "header not allowed",
+            preflight("/items/1", APP, "PUT", Some("x-token,x-other")),
+        ),
+        (
+            "authorization not listed",
+            preflight("/items/1", APP, "PUT", Some("authorization")),
+        ),
+        ("lowercase method", preflight("/items/1", APP, "put", None)),
+    ];
+    for (case, req) in cases {
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 204, "{case}");
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP),
+            "{case}"
+        );
+        // The policy's own lists, which do not name what was asked.
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("PUT"),
+            "{case}"
+        );
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_HEADERS).as_deref(),
+            Some("Content-Type, X-Token"),
+            "{case}"
+        );
+    }
+    // Private network access asked of a policy without it: no grant of it.
+    let req = preflight("/public", APP, "GET", None)
+        .insert_header(("Access-Control-Request-Private-Network", "true"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+        Some(APP)
+    );
+    assert_eq!(
+        header_str(
+            &res,
+            HeaderName::from_static("access-control-allow-private-network")
+        ),
+        None
+    );
 }
 
 #[actix_web::test]

@@ -122,7 +122,8 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
         records,
         [
             format!(
-                "DEBUG list_items: OPTIONS /items preflight refused with 403: request header \
+                "DEBUG list_items: OPTIONS /items preflight answered with the policy's lists, \
+                 which the browser will refuse: request header \
                  `x-secret` is not allowed by the policy (Origin: \"{APP}\", \
                  Access-Control-Request-Method: \"GET\", Access-Control-Request-Headers: \
                  \"x-token, x-secret\")"

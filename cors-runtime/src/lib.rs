@@ -51,8 +51,10 @@
 //!
 //! - A preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) is answered `204`
 //!   with the policy's headers when origin, method and every requested header are allowed, and
-//!   `403` without any `Access-Control-*` header otherwise. The handler and its own middleware
-//!   (`wrap = "..."`) never run for a preflight.
+//!   `403` without any `Access-Control-*` header when the origin is not. An allowed origin asking
+//!   for a method or header the policy does not allow gets the policy's lists, by which the
+//!   browser refuses the request itself and names what is missing in its console. The handler
+//!   and its own middleware (`wrap = "..."`) never run for a preflight.
 //! - An actual request runs the handler; when its origin is allowed, the response (errors
 //!   included: handler errors, extractor errors, errors from inner middleware) carries
 //!   `Access-Control-Allow-Origin` with the exact request origin (or `*`), and the credentials and

@@ -1,7 +1,19 @@
 //! Answering a CORS preflight (Fetch Standard, "CORS-preflight request"): `204` with the policy's
-//! headers when origin, method and every requested header are allowed, otherwise `403` with no
-//! `Access-Control-*` header at all. Neither the handler nor its middleware runs, and nothing is
-//! allocated to reach the decision.
+//! headers when origin, method and every requested header are allowed, and `403` with no
+//! `Access-Control-*` header at all when the origin is not. Neither the handler nor its
+//! middleware runs, and nothing is allocated to reach the decision.
+//!
+//! An allowed origin whose preflight asks for a method or a header the policy does not allow gets
+//! the same `204` answer, which lists what the policy does allow: the browser then refuses the
+//! request itself, and says in its console which method or header is missing from the list
+//! ("Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response"), where a
+//! bare `403` makes it say that no `Access-Control-Allow-Origin` header is present, and sends the
+//! developer looking at the origin. The browser goes on only with what the lists name, so the
+//! answer grants nothing the policy does not. Except where a browser would go on regardless:
+//! `GET`, `HEAD` and `POST`, which browsers send whatever the method list says, and
+//! `Authorization` under `headers = ["*"]`, which Chromium still lets `*` cover. A preflight that
+//! asks for one of those, and one whose method or header names are malformed (no browser sends
+//! them), still get the bare `403`.
 
 use std::ops::ControlFlow;
 
@@ -29,32 +41,62 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
 
 /// Answers a preflight request under `prepared`'s policy.
 pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceResponse {
-    let response = match decide(prepared, request.headers()) {
-        Ok(allow_origin) => allowed(prepared, request.headers(), allow_origin),
-        Err(first) => {
+    let headers = request.headers();
+    let response = match decide(prepared, headers) {
+        Ok(allow_origin) => allowed(prepared, headers, allow_origin),
+        Err(Refused { first, lists_for }) => {
             if refusal::log_enabled() {
-                let reasons = every_refusal(prepared, request.headers(), first);
-                refusal::log(
-                    prepared.route,
-                    Outcome::PreflightRefused,
-                    request.head(),
-                    &reasons,
-                );
+                let reasons = every_refusal(prepared, headers, first);
+                let outcome = match lists_for {
+                    Some(_) => Outcome::PreflightRefusedByTheBrowser,
+                    None => Outcome::PreflightRefused,
+                };
+                refusal::log(prepared.route, outcome, request.head(), &reasons);
             }
-            refused()
+            match lists_for {
+                Some(allow_origin) => allowed(prepared, headers, allow_origin),
+                None => refused(),
+            }
         }
     };
     request.into_response(response)
 }
 
+/// A refused preflight: the first reason, and the value of `Access-Control-Allow-Origin` when
+/// the answer is the policy's lists, for the browser to refuse by (see the module).
+struct Refused<'a> {
+    first: Refusal<'a>,
+    lists_for: Option<HeaderValue>,
+}
+
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
-/// or the first reason the preflight is refused.
-fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refusal<'a>> {
+/// or why the preflight is refused.
+fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refused<'a>> {
     let allow_origin = &prepared.allow_origin;
-    let allow_origin = allow_origin.to_header(allow_origin.judge(headers))?;
-    match check_request(prepared, headers, ControlFlow::Break) {
-        ControlFlow::Break(reason) => Err(reason),
-        ControlFlow::Continue(()) => Ok(allow_origin),
+    let allow_origin = allow_origin
+        .to_header(allow_origin.judge(headers))
+        .map_err(|first| Refused {
+            first,
+            lists_for: None,
+        })?;
+    let headers_named = prepared.allow_headers.browsers_refuse_the_unnamed();
+    let mut first = None;
+    let mut readable = true;
+    let _ = check_request(prepared, headers, |reason| {
+        readable = reason.is_named_by_the_browser(headers_named);
+        first.get_or_insert(reason);
+        // Every reason must be one the browser names; the first that is not settles it.
+        match readable {
+            true => ControlFlow::Continue(()),
+            false => ControlFlow::Break(reason),
+        }
+    });
+    match first {
+        None => Ok(allow_origin),
+        Some(first) => Err(Refused {
+            first,
+            lists_for: readable.then_some(allow_origin),
+        }),
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Case {
     pub preflights_seen: Option<u32>,
     /// Real seconds the page waits before its `fetch()`.
     wait_seconds: u32,
+    /// What Chromium's console must say about this case's refusal.
+    console_says: Option<&'static str>,
 }
 
 impl Case {
@@ -79,6 +81,7 @@ impl Case {
             expect: Expect::Blocked,
             preflights_seen: None,
             wait_seconds: 0,
+            console_says: None,
         }
     }
 
@@ -110,6 +113,12 @@ impl Case {
 
     fn reads(mut self, header: &'static str, value: Option<&'static str>) -> Self {
         self.read_header = Some((header, value));
+        self
+    }
+
+    /// A refusal whose console message must name what is at fault: `words`, about this path.
+    fn console_says(mut self, words: &'static str) -> Self {
+        self.console_says = Some(words);
         self
     }
 
@@ -153,10 +162,25 @@ impl Case {
         })
     }
 
-    /// Compares what the browser reported with what this case expects.
-    pub fn check(&self, seen: &Outcome) -> Result<(), String> {
+    /// Compares what the browser reported with what this case expects; `console` is the page's
+    /// CORS messages.
+    pub fn check<'a>(
+        &self,
+        seen: &Outcome,
+        mut console: impl Iterator<Item = &'a str>,
+    ) -> Result<(), String> {
         match (&self.expect, seen) {
-            (Expect::Blocked, Outcome::Blocked { .. }) => Ok(()),
+            (Expect::Blocked, Outcome::Blocked { .. }) => match self.console_says {
+                Some(words)
+                    if !console.any(|line| line.contains(words) && line.contains(self.path)) =>
+                {
+                    Err(format!(
+                        "blocked, but Chromium's console never said {words:?} about {}",
+                        self.path
+                    ))
+                }
+                _ => Ok(()),
+            },
             (
                 Expect::Readable { status, body },
                 Outcome::Readable {
@@ -254,13 +278,18 @@ pub fn all() -> Vec<Case> {
             "/items/7",
         )
         .json(PEN)
-        .blocked(),
+        .blocked()
+        // The policy's answer lists its methods, so the browser names the one at fault.
+        .console_says("Method patch is not allowed by Access-Control-Allow-Methods"),
         Case::new("DELETE with X-Token", HOME, "DELETE", "/items/7")
             .header(("X-Token", "t"))
             .readable(200, "deleted 7"),
         Case::new("DELETE with an unlisted header", HOME, "DELETE", "/items/7")
             .header(("X-Unlisted", "1"))
-            .blocked(),
+            .blocked()
+            .console_says(
+                "Request header field x-unlisted is not allowed by Access-Control-Allow-Headers",
+            ),
         Case::new(
             "a method no handler on the path serves",
             HOME,
@@ -456,7 +485,10 @@ pub fn all() -> Vec<Case> {
         // No #[cors].
         Case::new("route without #[cors]", HOME, "GET", "/plain").blocked(),
         // Other origins.
-        Case::new("unlisted port", OTHER_PORT, "GET", "/items").blocked(),
+        // An origin the policy does not list gets no grant at all, and the console says so.
+        Case::new("unlisted port", OTHER_PORT, "GET", "/items")
+            .blocked()
+            .console_says("No 'Access-Control-Allow-Origin' header is present"),
         Case::new("* from another port", OTHER_PORT, "GET", "/public").readable(200, "public"),
         Case::new("127.0.0.1 is not localhost", LOOPBACK_IP, "GET", "/items").blocked(),
         // `http://localhost:*`: a development server on any port, and nothing else.

@@ -156,7 +156,7 @@ fn judge_page(
         let verdict = if seen.name != case.name {
             Err(format!("the page ran {:?} in its place", seen.name))
         } else {
-            case.check(&seen.outcome)
+            case.check(&seen.outcome, chromium::cors_messages(&load.log))
         };
         println!(
             "{:6} {origin:28} {}",

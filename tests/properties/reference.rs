@@ -107,6 +107,30 @@ pub fn preflight_allowed(policy: &RefPolicy, preflight: &RefPreflight) -> bool {
         && (!preflight.private_network || policy.private_network)
 }
 
+/// Is a refused preflight answered `204` with the policy's lists, for the browser to refuse by
+/// itself (naming the method or header at fault), rather than a bare `403`? Only for an allowed
+/// origin, and only when every part the policy refuses is one a browser checks against those
+/// lists: a well-formed method other than `GET`, `HEAD` and `POST` (which browsers send whatever
+/// the list says), a well-formed header name when the policy lists names (Chromium still lets a
+/// `*` cover `Authorization`), private network access.
+pub fn preflight_refusal_is_readable(policy: &RefPolicy, preflight: &RefPreflight) -> bool {
+    if !origin_allowed(policy, &preflight.origin) || preflight_allowed(policy, preflight) {
+        return false;
+    }
+    let method = &preflight.method;
+    let method_allowed = policy.methods.iter().any(|m| m.as_bytes() == method);
+    let sent_regardless = [&b"GET"[..], b"HEAD", b"POST"]
+        .iter()
+        .any(|safelisted| safelisted.eq_ignore_ascii_case(method));
+    let method_readable = method_allowed || (is_token(method) && !sent_regardless);
+    let names_listed = !matches!(policy.headers, RefHeaders::Any { .. });
+    let headers_readable =
+        requested_names(preflight.request_headers.as_deref().unwrap_or_default())
+            .iter()
+            .all(|name| header_allowed(&policy.headers, name) || (names_listed && is_token(name)));
+    method_readable && headers_readable
+}
+
 fn requested_names(value: &[u8]) -> Vec<&[u8]> {
     value
         .split(|&b| b == b',')

@@ -23,6 +23,13 @@ impl AllowHeaders {
         }
     }
 
+    /// Whether the answer names each allowed header (or none), so that a browser refuses any
+    /// other: not so for `*`, which Chromium still lets cover `Authorization` despite the Fetch
+    /// Standard (it only warns), so refusing `Authorization` under `*` is this crate's to do.
+    pub(crate) fn browsers_refuse_the_unnamed(&self) -> bool {
+        !matches!(self.allowed, AllowedHeaders::Any { .. })
+    }
+
     /// Is one requested header name allowed? Names compare case-insensitively; anything that is
     /// not a header name (a token) is refused. `*` never covers `Authorization` (Fetch Standard,
     /// "CORS non-wildcard request-header name").
