@@ -76,6 +76,7 @@ measure '#[cors] preflight' /cors -H "$origin" "${preflight[@]}"
 measure 'actix-cors preflight' /actx -H "$origin" "${preflight[@]}"
 measure 'outermost() + #[cors]' /outr -H "$origin"
 measure 'outermost() preflight' /outr -H "$origin" "${preflight[@]}"
+measure '#[cors], ReloadableOrigins' /relo -H "$origin"
 
 # The 200-route shape (tests/variants/scale.rs): the last route of a scope of 200.
 measure '200 routes, last: bare' /sb/r199 -H "$origin"

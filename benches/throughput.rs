@@ -30,7 +30,7 @@ use variants::*;
 
 /// What one wrk run sends: a case from `tests/variants`, with `Origin` on the bare route too, so
 /// that every variant parses the same request.
-const LOADS: [(&str, Shape); 19] = [
+const LOADS: [(&str, Shape); 20] = [
     (
         "bare",
         Shape {
@@ -81,6 +81,8 @@ const LOADS: [(&str, Shape); 19] = [
         "200 routes, actix-cors preflight, last",
         at_scale("/sa/r199", true, 200),
     ),
+    // 19: the origin from a list the application replaces while serving.
+    ("#[cors], ReloadableOrigins", RELOADABLE_ALLOWED),
 ];
 
 /// A request of the scale shape, from the allowed origin.
@@ -96,7 +98,7 @@ const fn at_scale(path: &'static str, preflight: bool, status: u16) -> Shape {
 }
 
 /// The paired ratios reported: (label, numerator, denominator), by index into `LOADS`.
-const RATIOS: [(&str, usize, usize); 16] = [
+const RATIOS: [(&str, usize, usize); 17] = [
     ("#[cors] / bare, actual requests", 2, 0),
     ("actix-cors / bare, actual requests", 3, 0),
     ("#[cors] / actix-cors, actual requests", 2, 3),
@@ -116,6 +118,11 @@ const RATIOS: [(&str, usize, usize); 16] = [
         "200 routes, last: outermost() / actix-cors, preflights",
         17,
         18,
+    ),
+    (
+        "ReloadableOrigins / literal origins, actual requests",
+        19,
+        2,
     ),
 ];
 

@@ -95,7 +95,7 @@ struct PerRequest {
     bytes: f64,
 }
 
-const CASES: [Shape; 10] = [
+const CASES: [Shape; 11] = [
     BARE_GET,
     CORS_ALLOWED,
     CORS_REFUSED,
@@ -103,6 +103,7 @@ const CASES: [Shape; 10] = [
     CORS_PREFLIGHT,
     CORS_PREFLIGHT_REFUSED,
     TWO_HANDLERS_PREFLIGHT,
+    RELOADABLE_ALLOWED,
     ACTIX_CORS_ALLOWED,
     ACTIX_CORS_NO_ORIGIN,
     ACTIX_CORS_PREFLIGHT,
@@ -159,7 +160,12 @@ fn main() -> ExitCode {
 
     let of = |shape: Shape| counts[CASES.iter().position(|c| c.name == shape.name).unwrap()];
     let mut failures = Vec::new();
-    for shape in [CORS_ALLOWED, CORS_REFUSED, CORS_NO_ORIGIN] {
+    for shape in [
+        CORS_ALLOWED,
+        CORS_REFUSED,
+        CORS_NO_ORIGIN,
+        RELOADABLE_ALLOWED,
+    ] {
         if of(shape).allocations > bare.allocations {
             failures.push(format!("{} adds allocations to a bare GET", shape.name));
         }

@@ -168,6 +168,7 @@ mod preflight;
 mod prepared;
 mod refusal;
 mod registry;
+mod reloadable;
 mod route_service;
 mod route_table;
 mod runtime_origins;
@@ -184,6 +185,7 @@ pub use middleware::{Cors, CorsFuture, CorsService};
 pub use outermost::{outermost, Outermost, OutermostFuture, OutermostService};
 pub use policy::{AllowedOrigin, Policy};
 pub use registry::policies;
+pub use reloadable::{RefusedOrigin, ReloadableOrigins};
 pub use runtime_origins::{EnvOrigins, OriginFn};
 
 #[cfg(test)]

@@ -1,8 +1,13 @@
 //! The origin and pattern rules with arbitrary strings: no panic, every suggested fix passes the
-//! check it was suggested by, and an accepted pattern matches one label and nothing shallower.
+//! check it was suggested by, the runtime's quick origin check agrees with the full rules, an
+//! accepted pattern matches one label and nothing shallower, and a loopback origin on any port
+//! matches only its own host.
 #![no_main]
 
-use cors_rules::{check_origin, check_origin_pattern, suggest_origin};
+use cors_rules::{
+    check_loopback_any_port, check_origin, check_origin_pattern, is_serialized_origin,
+    suggest_origin,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,7 +26,20 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
+    // `is_serialized_origin` takes a one-pass shortcut for plain web origins.
+    assert_eq!(
+        is_serialized_origin(text),
+        check_origin(text).is_ok(),
+        "{text:?}"
+    );
     let _ = suggest_origin(text);
+    if let Ok(any_port) = check_loopback_any_port(text) {
+        assert!(any_port.matches(any_port.origin.as_bytes()), "{text:?}");
+        let with_port = format!("{}:5173", any_port.origin);
+        assert!(any_port.matches(with_port.as_bytes()), "{text:?}");
+        let lookalike = format!("{}.evil.net:5173", any_port.origin);
+        assert!(!any_port.matches(lookalike.as_bytes()), "{text:?}");
+    }
     match check_origin_pattern(text) {
         Ok(pattern) => {
             let one_label = format!("{}a{}", pattern.prefix, pattern.suffix);

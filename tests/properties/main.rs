@@ -6,6 +6,7 @@
 
 mod guarded;
 mod reference;
+mod reload;
 mod strategies;
 
 use actix_web::dev::ServiceResponse;

@@ -74,6 +74,27 @@ async fn with_cors_in_outermost() -> HttpResponse {
     hello()
 }
 
+/// The `#[cors]` route again, its origin allowed by a list the application can replace while
+/// serving (`ReloadableOrigins`, through `origin_fn`) instead of a literal.
+pub const RELOADABLE: &str = "/relo";
+
+static RELOADABLE_ORIGINS: cors_runtime::ReloadableOrigins = cors_runtime::ReloadableOrigins::new();
+
+fn in_reloadable_list(origin: &str) -> bool {
+    RELOADABLE_ORIGINS.allows(origin)
+}
+
+#[cors(
+    origin_fn = in_reloadable_list,
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/relo")]
+async fn with_reloadable_origins() -> HttpResponse {
+    hello()
+}
+
 /// Two handlers on one path, `GET` then `PUT`, each under `#[cors]`: the router meets the `GET`
 /// route first, also with a preflight for the `PUT`.
 pub const TWO_HANDLERS: &str = "/twoh";
@@ -108,7 +129,14 @@ pub fn actix_cors() -> actix_cors::Cors {
 
 /// Registers every variant.
 pub fn configure(config: &mut web::ServiceConfig) {
-    for path in [BARE, BARE_WITH_HEADERS, CORS, ACTIX_CORS, TWO_HANDLERS] {
+    for path in [
+        BARE,
+        BARE_WITH_HEADERS,
+        CORS,
+        ACTIX_CORS,
+        TWO_HANDLERS,
+        RELOADABLE,
+    ] {
         configure_one(path, config);
     }
 }
@@ -139,6 +167,12 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
         }
         TWO_HANDLERS => {
             config.service(two_handlers_get).service(two_handlers_put);
+        }
+        RELOADABLE => {
+            RELOADABLE_ORIGINS
+                .replace([ALLOWED_ORIGIN])
+                .expect("a valid list");
+            config.service(with_reloadable_origins);
         }
         _ => panic!("no benchmark variant is served at {path}"),
     }
@@ -244,6 +278,14 @@ pub const OUTERMOST_PREFLIGHT: Shape = shape(
     Some(ALLOWED_ORIGIN),
     true,
     204,
+);
+
+pub const RELOADABLE_ALLOWED: Shape = shape(
+    "#[cors] GET, origin from a ReloadableOrigins",
+    RELOADABLE,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
 );
 
 pub const TWO_HANDLERS_PREFLIGHT: Shape = Shape {

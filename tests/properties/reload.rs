@@ -1,0 +1,83 @@
+//! A reload races requests: one thread replaces a `ReloadableOrigins` list again and again while
+//! an app on another thread serves requests whose route consults it. No request is ever granted
+//! an origin that no list the handle held ever named.
+
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::header;
+use actix_web::test as actix_test;
+use actix_web::{get, App, HttpResponse};
+use cors_runtime::{cors, ReloadableOrigins};
+use proptest::prelude::*;
+
+static RACED: ReloadableOrigins = ReloadableOrigins::new();
+
+fn raced(origin: &str) -> bool {
+    RACED.allows(origin)
+}
+
+#[cors(origin_fn = crate::reload::raced)]
+#[get("/raced")]
+async fn raced_route() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+/// The origins the lists are drawn from, and the requests probe.
+const UNIVERSE: [&str; 6] = [
+    "https://t0.example",
+    "https://t1.example",
+    "https://t2.example",
+    "https://t3.example",
+    "https://t4.example",
+    "https://t5.example",
+];
+
+fn lists() -> impl Strategy<Value = Vec<Vec<&'static str>>> {
+    let list = proptest::sample::subsequence(UNIVERSE.to_vec(), 0..=3);
+    proptest::collection::vec(list, 2..5)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn no_request_is_granted_by_a_list_that_never_held_its_origin(lists in lists()) {
+        // Every list the handle will hold, recorded before it is stored.
+        let held = Arc::new(Mutex::new(vec![lists[0].clone()]));
+        RACED.replace(&lists[0]).unwrap();
+        let reloader = {
+            let (held, lists) = (held.clone(), lists.clone());
+            std::thread::spawn(move || {
+                for round in 0..400 {
+                    let list = &lists[round % lists.len()];
+                    held.lock().unwrap().push(list.clone());
+                    RACED.replace(list).unwrap();
+                }
+            })
+        };
+        let granted = actix_web::rt::System::new().block_on(async {
+            let app = actix_test::init_service(App::new().service(raced_route)).await;
+            let mut granted = Vec::new();
+            for round in 0..400 {
+                let origin = UNIVERSE[round % UNIVERSE.len()];
+                let req = actix_test::TestRequest::get()
+                    .uri("/raced")
+                    .insert_header((header::ORIGIN, origin))
+                    .to_request();
+                let res = actix_test::call_service(&app, req).await;
+                if res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_some_and(|v| v == origin) {
+                    granted.push(origin);
+                }
+            }
+            granted
+        });
+        reloader.join().unwrap();
+        let held = held.lock().unwrap();
+        for origin in granted {
+            prop_assert!(
+                held.iter().any(|list| list.contains(&origin)),
+                "{origin} was granted, and no list held it: {lists:?}"
+            );
+        }
+    }
+}
