@@ -13,7 +13,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, Responder};
-use cors_runtime::cors;
+use cors_runtime::{cors, ReloadableOrigins};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -104,6 +104,32 @@ async fn account_burst() -> impl Responder {
     HttpResponse::Ok().json("the rate limiter answers first")
 }
 
+/// Tenants' origins: a list the app replaces while it serves (the page's tenant buttons do).
+static TENANT_ORIGINS: ReloadableOrigins = ReloadableOrigins::new();
+
+fn is_tenant(origin: &str) -> bool {
+    TENANT_ORIGINS.allows(origin)
+}
+
+/// Readable by the origins in the tenant list, whatever it holds when the request comes.
+#[cors(origin_fn = is_tenant)]
+#[get("/api/tenant")]
+async fn tenant() -> impl Responder {
+    HttpResponse::Ok().json("tenant data")
+}
+
+/// Replaces the tenant list (in a real app: an admin endpoint, a config reload, a database
+/// poll). A bad list is refused whole, with the message the compiler gives the same literal, and
+/// the old list stays in force.
+#[cors(origins = ["http://localhost:3000"], headers = ["Content-Type"])]
+#[put("/api/tenant/origins")]
+async fn replace_tenant_origins(origins: web::Json<Vec<String>>) -> impl Responder {
+    match TENANT_ORIGINS.replace(origins.iter()) {
+        Ok(()) => HttpResponse::Ok().json(TENANT_ORIGINS.entries()),
+        Err(refused) => HttpResponse::BadRequest().json(refused.to_string()),
+    }
+}
+
 /// App-wide authentication for `/api/account/*`: `401` unless `Authorization: Bearer demo`.
 async fn require_login(
     req: ServiceRequest,
@@ -145,8 +171,13 @@ async fn main() -> std::io::Result<()> {
     let api_port: u16 = port("API_PORT", 8080);
     let page_port: u16 = port("PAGE_PORT", 3000);
 
+    TENANT_ORIGINS
+        .replace(["https://shop.acme.example"])
+        .expect("a valid list");
     let api = HttpServer::new(|| {
         App::new()
+            .service(tenant)
+            .service(replace_tenant_origins)
             .service(list_items)
             .service(create_item)
             .service(delete_item)
