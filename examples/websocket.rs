@@ -35,10 +35,12 @@ async fn socket(req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpR
 /// The same check, written in a handler registered by hand.
 async fn socket_by_hand(req: HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse> {
     let live = cors_runtime::named_policy!(crate::cors_policies::LIVE);
-    let origin = req.headers().get(ORIGIN).and_then(|o| o.to_str().ok());
-    // A handshake without `Origin` is not a browser's: no page's cookies ride on it.
-    if origin.is_some_and(|origin| !live.allows_origin(origin)) {
-        return Ok(HttpResponse::Forbidden().body("origin not allowed"));
+    match req.headers().get(ORIGIN).map(|origin| origin.to_str()) {
+        Some(Ok(origin)) if live.allows_origin(origin) => {}
+        // A handshake without `Origin` is not a browser's: no page's cookies ride on it.
+        None => {}
+        // Not allowed, or not even text: refused.
+        Some(_) => return Ok(HttpResponse::Forbidden().body("origin not allowed")),
     }
     echo(&req, body)
 }

@@ -165,7 +165,9 @@ impl Policy {
     /// Whether the policy allows `origin`, the value of a request's `Origin` header: the verdict
     /// the route's layer reaches for it, from the listed origins and patterns, the `origins_env`
     /// entries (once an app with the route was built, which is when the variable is read) and
-    /// `origin_fn`. `*` allows every origin.
+    /// `origin_fn`. `*` allows every origin. A value from `named_policy!` is a policy of its own
+    /// that no app builds, so its `origins_env` is never read: it allows only what its other
+    /// sources allow (it fails closed).
     ///
     /// For routes browsers apply no CORS to: a WebSocket handshake, or a stream a handler starts
     /// before anyone reads it, where a handler registered by hand checks the origin itself.

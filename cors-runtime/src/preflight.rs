@@ -9,11 +9,10 @@
 //! ("Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response"), where a
 //! bare `403` makes it say that no `Access-Control-Allow-Origin` header is present, and sends the
 //! developer looking at the origin. The browser goes on only with what the lists name, so the
-//! answer grants nothing the policy does not. Except where a browser would go on regardless:
-//! `GET`, `HEAD` and `POST`, which browsers send whatever the method list says, and
-//! `Authorization` under `headers = ["*"]`, which Chromium still lets `*` cover. A preflight that
-//! asks for one of those, and one whose method or header names are malformed (no browser sends
-//! them), still get the bare `403`.
+//! answer grants nothing the policy does not. Except where some browser would go on regardless
+//! (see `the_browser_refuses_by_the_lists`): such a preflight, one asking for private network
+//! access the policy does not enable, and one whose method or header names are malformed (no
+//! browser sends them), still get the bare `403`.
 
 use std::ops::ControlFlow;
 
@@ -79,11 +78,10 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
             first,
             lists_for: None,
         })?;
-    let headers_named = prepared.allow_headers.browsers_refuse_the_unnamed();
     let mut first = None;
     let mut readable = true;
     let _ = check_request(prepared, headers, |reason| {
-        readable = reason.is_named_by_the_browser(headers_named);
+        readable = the_browser_refuses_by_the_lists(prepared, &reason);
         first.get_or_insert(reason);
         // Every reason must be one the browser names; the first that is not settles it.
         match readable {
@@ -97,6 +95,35 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
             first,
             lists_for: readable.then_some(allow_origin),
         }),
+    }
+}
+
+/// Does a browser that reads the policy's lists refuse the request by itself, naming what is
+/// missing? A well-formed method it checks against `Access-Control-Allow-Methods`: any but `GET`,
+/// `HEAD` and `POST`, which browsers send regardless, and any the list names in another case,
+/// which some browsers uppercase before comparing. A well-formed header name it checks against
+/// `Access-Control-Allow-Headers`, when that names every header it allows (not under `*`, which
+/// Chromium still lets cover `Authorization`). Not private network access: Chromium's Private
+/// Network Access warning modes go on without the grant.
+fn the_browser_refuses_by_the_lists(prepared: &Prepared, reason: &Refusal<'_>) -> bool {
+    let is_token = |bytes: &[u8]| std::str::from_utf8(bytes).is_ok_and(cors_rules::is_token);
+    match *reason {
+        Refusal::MethodNotAllowed(method) => {
+            let sent_regardless = [&b"GET"[..], b"HEAD", b"POST"]
+                .iter()
+                .any(|safelisted| safelisted.eq_ignore_ascii_case(method));
+            is_token(method)
+                && !sent_regardless
+                && !prepared.allow_methods.lists_in_another_case(method)
+        }
+        Refusal::HeaderNotAllowed(name) => {
+            prepared.allow_headers.browsers_refuse_the_unnamed() && is_token(name)
+        }
+        Refusal::PrivateNetworkNotEnabled
+        | Refusal::NoOrigin
+        | Refusal::RepeatedOrigin
+        | Refusal::OriginNotListed
+        | Refusal::RequestMethodMissing => false,
     }
 }
 

@@ -53,11 +53,6 @@ impl fmt::Display for Refusal<'_> {
     }
 }
 
-/// Token bytes: methods and header names arrive as bytes, which a token is all ASCII of.
-fn is_token(bytes: &[u8]) -> bool {
-    std::str::from_utf8(bytes).is_ok_and(cors_rules::is_token)
-}
-
 /// What became of a refused request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -73,28 +68,6 @@ pub(crate) enum Outcome {
 }
 
 impl Refusal<'_> {
-    /// Does a browser that reads the policy's lists refuse the request by itself, naming what is
-    /// missing? A method it checks against `Access-Control-Allow-Methods` (any token but `GET`,
-    /// `HEAD` and `POST`, which it sends regardless), a well-formed header name it checks against
-    /// `Access-Control-Allow-Headers` when that names every header it allows
-    /// (`headers_named`), private network access without its grant.
-    pub(crate) fn is_named_by_the_browser(&self, headers_named: bool) -> bool {
-        match self {
-            Refusal::MethodNotAllowed(method) => {
-                let sent_regardless = [&b"GET"[..], b"HEAD", b"POST"]
-                    .iter()
-                    .any(|safelisted| safelisted.eq_ignore_ascii_case(method));
-                is_token(method) && !sent_regardless
-            }
-            Refusal::HeaderNotAllowed(name) => headers_named && is_token(name),
-            Refusal::PrivateNetworkNotEnabled => true,
-            Refusal::NoOrigin
-            | Refusal::RepeatedOrigin
-            | Refusal::OriginNotListed
-            | Refusal::RequestMethodMissing => false,
-        }
-    }
-
     /// Is the origin itself refused, rather than what the request asks of an allowed origin?
     pub(crate) fn is_about_origin(&self) -> bool {
         matches!(

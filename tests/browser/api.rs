@@ -9,7 +9,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{delete, get, patch, post, put, web, App, HttpResponse, Responder};
+use actix_web::{delete, get, patch, post, put, route, web, App, HttpResponse, Responder};
 use cors_runtime::cors;
 use serde::Deserialize;
 
@@ -153,6 +153,13 @@ async fn cached() -> impl Responder {
 #[put("/uncached")]
 async fn uncached() -> impl Responder {
     HttpResponse::Ok().body("uncached")
+}
+
+/// Serves `DELETE` too, but lets pages send only `PUT` cross-origin.
+#[cors(origins = ["http://localhost:18081"], methods = ["PUT"], headers = ["Content-Type"])]
+#[route("/narrow", method = "PUT", method = "DELETE")]
+async fn narrow() -> impl Responder {
+    HttpResponse::Ok().body("narrow")
 }
 
 /// A development server's page on any port of `localhost`.
@@ -314,6 +321,7 @@ pub fn app(
         .service(uncached)
         .service(default_cached)
         .service(any_port)
+        .service(narrow)
         .service(sleep)
         .service(plain)
         .service(account_me)

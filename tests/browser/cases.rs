@@ -278,9 +278,20 @@ pub fn all() -> Vec<Case> {
             "/items/7",
         )
         .json(PEN)
+        .blocked(),
+        // A method the route serves but the policy does not list: the answer lists the policy's
+        // methods, so the browser names the one at fault.
+        Case::new(
+            "a method the policy does not list",
+            HOME,
+            "DELETE",
+            "/narrow",
+        )
         .blocked()
-        // The policy's answer lists its methods, so the browser names the one at fault.
-        .console_says("Method patch is not allowed by Access-Control-Allow-Methods"),
+        .console_says("Method DELETE is not allowed by Access-Control-Allow-Methods"),
+        Case::new("the method the policy lists", HOME, "PUT", "/narrow")
+            .json(PEN)
+            .readable(200, "narrow"),
         Case::new("DELETE with X-Token", HOME, "DELETE", "/items/7")
             .header(("X-Token", "t"))
             .readable(200, "deleted 7"),

@@ -109,10 +109,11 @@ pub fn preflight_allowed(policy: &RefPolicy, preflight: &RefPreflight) -> bool {
 
 /// Is a refused preflight answered `204` with the policy's lists, for the browser to refuse by
 /// itself (naming the method or header at fault), rather than a bare `403`? Only for an allowed
-/// origin, and only when every part the policy refuses is one a browser checks against those
+/// origin, and only when every part the policy refuses is one every browser checks against those
 /// lists: a well-formed method other than `GET`, `HEAD` and `POST` (which browsers send whatever
-/// the list says), a well-formed header name when the policy lists names (Chromium still lets a
-/// `*` cover `Authorization`), private network access.
+/// the list says) that the list does not name in another case (some browsers uppercase it), a
+/// well-formed header name when the policy lists names (Chromium still lets a `*` cover
+/// `Authorization`). Never private network access (Chromium's warning modes go on without it).
 pub fn preflight_refusal_is_readable(policy: &RefPolicy, preflight: &RefPreflight) -> bool {
     if !origin_allowed(policy, &preflight.origin) || preflight_allowed(policy, preflight) {
         return false;
@@ -122,13 +123,19 @@ pub fn preflight_refusal_is_readable(policy: &RefPolicy, preflight: &RefPrefligh
     let sent_regardless = [&b"GET"[..], b"HEAD", b"POST"]
         .iter()
         .any(|safelisted| safelisted.eq_ignore_ascii_case(method));
-    let method_readable = method_allowed || (is_token(method) && !sent_regardless);
+    let listed_in_another_case = policy
+        .methods
+        .iter()
+        .any(|m| m.as_bytes().eq_ignore_ascii_case(method));
+    let method_readable =
+        method_allowed || (is_token(method) && !sent_regardless && !listed_in_another_case);
     let names_listed = !matches!(policy.headers, RefHeaders::Any { .. });
     let headers_readable =
         requested_names(preflight.request_headers.as_deref().unwrap_or_default())
             .iter()
             .all(|name| header_allowed(&policy.headers, name) || (names_listed && is_token(name)));
-    method_readable && headers_readable
+    let private_network_readable = !preflight.private_network || policy.private_network;
+    method_readable && headers_readable && private_network_readable
 }
 
 fn requested_names(value: &[u8]) -> Vec<&[u8]> {

@@ -29,6 +29,15 @@ impl AllowMethods {
             .any(|allowed| allowed.as_bytes() == method)
     }
 
+    /// Does the list name `method` in another case (`PATCH` for `patch`)? Some browsers (older
+    /// Chromium, and Chrome under an enterprise policy) uppercase a requested method before
+    /// comparing it with the list, and would let `patch` through on `PATCH`.
+    pub(crate) fn lists_in_another_case(&self, method: &[u8]) -> bool {
+        self.names
+            .iter()
+            .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(method))
+    }
+
     pub(crate) fn to_header(&self) -> HeaderValue {
         self.value.clone()
     }
