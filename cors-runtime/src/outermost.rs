@@ -25,7 +25,7 @@ use std::task::{Context, Poll};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use actix_web::http::header::{HeaderMap, ORIGIN};
 use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
@@ -35,7 +35,7 @@ use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
 use crate::refusal::{self, Outcome};
-use crate::route_table::{self, Method, RouteTable};
+use crate::route_table::{self, RouteTable};
 
 /// CORS in front of the app's other middleware: wrap it last, so that it runs first.
 ///
@@ -130,8 +130,8 @@ struct Layer {
 }
 
 impl Layer {
-    /// The policy for `request` with `method`: the route's that serves it, else the default.
-    fn policy_for(&self, request: &ServiceRequest, method: Method<'_>) -> Option<&Rc<Prepared>> {
+    /// The policy for `request`: the route's that serves it, else the default.
+    fn policy_for(&self, request: &ServiceRequest) -> Option<&Rc<Prepared>> {
         let routes = match self.routes.get() {
             Some(routes) => Some(routes),
             None => {
@@ -139,7 +139,7 @@ impl Layer {
             }
         };
         routes
-            .and_then(|routes| routes.route_for(request, method))
+            .and_then(|routes| routes.route_for(request))
             .or(self.default.as_ref())
     }
 }
@@ -168,9 +168,7 @@ where
             return OutermostFuture::passed(self.service.call(req));
         }
         if preflight::is_preflight(req.head()) {
-            let requested = req.headers().get(ACCESS_CONTROL_REQUEST_METHOD);
-            let requested = requested.map_or(&[][..], |method| method.as_bytes());
-            return match self.layer.policy_for(&req, Method::Announced(requested)) {
+            return match self.layer.policy_for(&req) {
                 Some(prepared) => OutermostFuture::preflight(req, prepared.clone()),
                 // Nobody's: the app's own business, as without this layer.
                 None => OutermostFuture::passed(self.service.call(req)),
@@ -178,10 +176,7 @@ where
         }
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
-        let policy = self
-            .layer
-            .policy_for(&req, Method::Actual(req.method().as_str().as_bytes()))
-            .cloned();
+        let policy = self.layer.policy_for(&req).cloned();
         let Some(prepared) = policy else {
             return OutermostFuture::passed(self.service.call(req));
         };

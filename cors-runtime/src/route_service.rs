@@ -39,7 +39,7 @@ use pin_project_lite::pin_project;
 use crate::middleware::{Cors, CorsFuture, CorsService};
 use crate::policy::StoredPolicy;
 use crate::preflight;
-use crate::route_table::{self, RouteGuards};
+use crate::route_table;
 
 /// The service actix-web makes of a `Route`: the handler with the attribute's `wrap`s.
 type RouteService = <Route as ServiceFactory<ServiceRequest>>::Service;
@@ -66,22 +66,21 @@ pub fn register_route(
     } else {
         format!("/{path}")
     };
-    let route_guards = RouteGuards::new(route_guards);
-    let mut rdef = ResourceDef::new(path.as_str());
-    let names = if route_table::outermost_expected() {
-        let hidden_name = route_table::record(&path, route_methods, route_guards.clone(), policy);
-        Some(Rc::new(resource_names(&rdef, name, &hidden_name)))
-    } else {
-        rdef.set_name(name);
-        None
-    };
     let guard = RouteGuard {
         methods: route_methods
             .iter()
             .map(|method| Method::from_bytes(method.as_bytes()).expect("checked by the macro"))
             .collect(),
         route_methods,
-        route_guards,
+        route_guards: route_guards.into(),
+    };
+    let mut rdef = ResourceDef::new(path.as_str());
+    let names = if route_table::outermost_expected() {
+        let hidden_name = route_table::record(&path, guard.clone(), policy);
+        Some(Rc::new(resource_names(&rdef, name, &hidden_name)))
+    } else {
+        rdef.set_name(name);
+        None
     };
     let guards: Vec<Box<dyn Guard>> = vec![Box::new(guard)];
     let factory = RouteFactory {
@@ -124,10 +123,14 @@ where
 /// Unlike actix-web's method guards, it does not list the methods it tried in the request's
 /// extensions: a `Resource` registered later on the same path reads that list for the `Allow`
 /// header of its `405`, which then names only its own methods.
-struct RouteGuard {
-    methods: Box<[Method]>,
+///
+/// `outermost()`'s route table keeps a clone and asks it the same question, so that it finds the
+/// route the router would.
+#[derive(Clone)]
+pub(crate) struct RouteGuard {
+    methods: Rc<[Method]>,
     route_methods: &'static [&'static str],
-    route_guards: RouteGuards,
+    route_guards: Rc<[Box<dyn Guard>]>,
 }
 
 impl RouteGuard {
@@ -158,7 +161,7 @@ impl RouteGuard {
 
 impl Guard for RouteGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
-        self.serves(ctx) && self.route_guards.check(ctx)
+        self.serves(ctx) && self.route_guards.iter().all(|guard| guard.check(ctx))
     }
 }
 

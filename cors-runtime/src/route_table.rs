@@ -3,7 +3,8 @@
 //! one of them answered without calling the route.
 //!
 //! A routed handler's registration records, for each of its paths, the path as written, the
-//! methods and guards of its routing attribute and its policy, in a list of the thread that builds
+//! route's guard in the router (its methods and its attribute's `guard`s) and its policy, in a
+//! list of the thread that builds
 //! the app (actix-web builds each worker's app on the worker's own thread, and registers every
 //! service before it builds any middleware). The path lacks the prefixes of the scopes around it,
 //! which registration cannot see; the app's resource map can: the route's place in it holds a
@@ -18,7 +19,7 @@
 //! it on each worker's thread).
 //!
 //! A request is then matched the way the router matches it: the first entry whose full pattern
-//! matches the path, that serves the method, and whose routing guards accept the request.
+//! matches the path and whose guard, the very one the router asks, accepts the request.
 //! Dynamic segments of a scope's prefix match any one segment here (their regular expression, if
 //! any, is not part of the rendered path).
 //!
@@ -34,11 +35,12 @@ use std::rc::Rc;
 
 use actix_web::dev::{ResourceDef, ServiceRequest};
 use actix_web::error::UrlGenerationError;
-use actix_web::guard::{Guard, GuardContext};
+use actix_web::guard::Guard;
 use actix_web::HttpRequest;
 
 use crate::policy::StoredPolicy;
 use crate::prepared::Prepared;
+use crate::route_service::RouteGuard;
 
 /// One path of a routed `#[cors]` handler, as its registration records it.
 struct Recorded {
@@ -46,8 +48,8 @@ struct Recorded {
     name: String,
     /// The path as registered, without scope prefixes.
     path: String,
-    route_methods: &'static [&'static str],
-    guards: RouteGuards,
+    /// The route's guard in the router: its methods and its attribute's `guard`s.
+    guard: RouteGuard,
     policy: &'static StoredPolicy,
 }
 
@@ -68,43 +70,16 @@ pub(crate) fn outermost_expected() -> bool {
     OUTERMOST_EXPECTED.get()
 }
 
-/// The guards of a routing attribute (`guard = "..."`), shared by the route's entry in the router
-/// and the table, which evaluate the same guards on the same request.
-#[derive(Clone)]
-pub(crate) struct RouteGuards(Rc<[Box<dyn Guard>]>);
-
-impl RouteGuards {
-    pub(crate) fn new(guards: Vec<Box<dyn Guard>>) -> Self {
-        RouteGuards(guards.into())
-    }
-
-    fn accept(&self, ctx: &GuardContext<'_>) -> bool {
-        self.0.iter().all(|guard| guard.check(ctx))
-    }
-}
-
-impl Guard for RouteGuards {
-    fn check(&self, ctx: &GuardContext<'_>) -> bool {
-        self.accept(ctx)
-    }
-}
-
 /// Records one path of a routed handler while the app is built; returns the hidden name to give
 /// the route's place in the resource map.
-pub(crate) fn record(
-    path: &str,
-    route_methods: &'static [&'static str],
-    guards: RouteGuards,
-    policy: &'static StoredPolicy,
-) -> String {
+pub(crate) fn record(path: &str, guard: RouteGuard, policy: &'static StoredPolicy) -> String {
     let number = NEXT_NAME.with(|next| next.replace(next.get() + 1));
     let name = format!("__cors_runtime_route_{number}");
     RECORDED.with_borrow_mut(|recorded| {
         recorded.push(Recorded {
             name: name.clone(),
             path: path.to_owned(),
-            route_methods,
-            guards,
+            guard,
             policy,
         })
     });
@@ -122,8 +97,7 @@ pub(crate) struct RouteTable {
 
 struct Entry {
     pattern: ResourceDef,
-    route_methods: &'static [&'static str],
-    guards: RouteGuards,
+    guard: RouteGuard,
     prepared: Rc<Prepared>,
 }
 
@@ -145,8 +119,7 @@ impl RouteTable {
                 };
                 entries.push(Entry {
                     pattern: ResourceDef::new(pattern),
-                    route_methods: route.route_methods,
-                    guards: route.guards.clone(),
+                    guard: route.guard.clone(),
                     prepared: Prepared::new(route.policy),
                 });
             }
@@ -169,24 +142,13 @@ impl RouteTable {
         })
     }
 
-    /// The policy of the route that serves `method` at the request's path. The method a
-    /// preflight announces is compared as the route's own guard compares it, ignoring ASCII case
-    /// (a page's `patch` then meets the policy that refuses it, with a logged reason); the method
-    /// of an actual request exactly, as the router compares it.
-    pub(crate) fn route_for(
-        &self,
-        request: &ServiceRequest,
-        method: Method<'_>,
-    ) -> Option<&Rc<Prepared>> {
+    /// The policy of the route that serves the request, or the preflight announcing it: the
+    /// first whose path matches and whose guard in the router (methods, then the attribute's
+    /// `guard`s) accepts the request.
+    pub(crate) fn route_for(&self, request: &ServiceRequest) -> Option<&Rc<Prepared>> {
         let path = request.match_info().as_str();
         let ctx = request.guard_ctx();
-        let serves = |index: &usize| {
-            let entry = &self.entries[*index];
-            entry.route_methods.iter().any(|served| match method {
-                Method::Announced(announced) => served.as_bytes().eq_ignore_ascii_case(announced),
-                Method::Actual(actual) => served.as_bytes() == actual,
-            }) && entry.guards.accept(&ctx)
-        };
+        let serves = |index: &usize| self.entries[*index].guard.check(&ctx);
         let static_match = self
             .static_paths
             .get(path)
@@ -203,15 +165,6 @@ impl RouteTable {
             .or(static_match)
             .map(|index| &self.entries[index].prepared)
     }
-}
-
-/// The method a request is looked up by.
-#[derive(Clone, Copy)]
-pub(crate) enum Method<'a> {
-    /// A preflight's `Access-Control-Request-Method`.
-    Announced(&'a [u8]),
-    /// An actual request's own method.
-    Actual(&'a [u8]),
 }
 
 /// FxHash (rustc's): the table's keys are the app's own paths, and a request's path is hashed
