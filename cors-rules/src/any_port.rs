@@ -8,7 +8,7 @@
 //! a local tool's UI), never a site on the network. On any other host a port wildcard would let
 //! in whoever runs a server on some port of it, so it stays refused there.
 
-use crate::origin::{check_origin, split_host_port};
+use crate::origin::{check_origin, is_web_port, split_host_port};
 use crate::Problem;
 
 /// The hosts whose every port is the user's own machine.
@@ -33,17 +33,7 @@ impl LoopbackAnyPort<'_> {
         let Some(port) = rest.strip_prefix(b":") else {
             return rest.is_empty();
         };
-        let canonical = matches!(port, [b'1'..=b'9', ..])
-            && port.len() <= 5
-            && port.iter().all(u8::is_ascii_digit);
-        let number = std::str::from_utf8(port)
-            .ok()
-            .and_then(|port| port.parse::<u16>().ok());
-        let default = match self.origin.starts_with("https:") {
-            true => 443,
-            false => 80,
-        };
-        canonical && number.is_some_and(|number| number != default)
+        is_web_port(port, self.origin.starts_with("https:"))
     }
 }
 

@@ -48,4 +48,4 @@ pub use method::{is_forbidden_method, NORMALIZED_METHODS};
 pub use origin::{check_origin, is_serialized_origin, suggest_origin};
 pub use pattern::{check_origin_pattern, OriginPattern};
 pub use problem::Problem;
-pub use token::is_token;
+pub use token::{is_token, is_token_bytes};

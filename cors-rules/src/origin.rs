@@ -64,10 +64,10 @@ pub fn is_serialized_origin(origin: &str) -> bool {
 /// decides. `origin_fn` asks this on every request it judges, and the full rules cost several
 /// times as much.
 fn is_plain_web_origin(origin: &str) -> bool {
-    let (rest, default_port) = match origin.strip_prefix("https://") {
-        Some(rest) => (rest, "443"),
+    let (rest, https) = match origin.strip_prefix("https://") {
+        Some(rest) => (rest, true),
         None => match origin.strip_prefix("http://") {
-            Some(rest) => (rest, "80"),
+            Some(rest) => (rest, false),
             None => return false,
         },
     };
@@ -75,13 +75,7 @@ fn is_plain_web_origin(origin: &str) -> bool {
         Some((host, port)) => (host, Some(port)),
         None => (rest, None),
     };
-    let port_ok = port.is_none_or(|port| {
-        matches!(port.as_bytes(), [b'1'..=b'9', ..])
-            && port.len() <= 5
-            && port.bytes().all(|b| b.is_ascii_digit())
-            && port.parse::<u16>().is_ok()
-            && port != default_port
-    });
+    let port_ok = port.is_none_or(|port| is_web_port(port.as_bytes(), https));
     let label_ok = |label: &str| {
         let bytes = label.as_bytes();
         (1..=63).contains(&bytes.len())
@@ -97,6 +91,20 @@ fn is_plain_web_origin(origin: &str) -> bool {
         .next()
         .is_some_and(|last| last.as_bytes().first().is_some_and(u8::is_ascii_lowercase));
     port_ok && host.len() <= 253 && last_starts_with_a_letter && host.split('.').all(label_ok)
+}
+
+/// Is `port` one a browser writes in an `http` (or `https`) origin: a number in `1..=65535`, in
+/// decimal without leading zeros, and not the scheme's default, which browsers leave out? The
+/// yes-or-no form of what `check_port` explains, for matching requests.
+pub(crate) fn is_web_port(port: &[u8], https: bool) -> bool {
+    let default: u16 = if https { 443 } else { 80 };
+    matches!(port, [b'1'..=b'9', ..])
+        && port.len() <= 5
+        && port.iter().all(u8::is_ascii_digit)
+        && std::str::from_utf8(port)
+            .ok()
+            .and_then(|port| port.parse::<u16>().ok())
+            .is_some_and(|number| number != default)
 }
 
 /// The serialized origin a browser would send for what the user probably meant, for error

@@ -10,7 +10,13 @@ pub fn is_token(s: &str) -> bool {
     is_token_bytes(s.as_bytes())
 }
 
-pub(crate) fn is_token_bytes(s: &[u8]) -> bool {
+/// [`is_token`] for bytes as they arrive in a request header, which need not be UTF-8.
+///
+/// ```
+/// assert!(cors_rules::is_token_bytes(b"X-Token"));
+/// assert!(!cors_rules::is_token_bytes(b"x-tok\xe9n"));
+/// ```
+pub fn is_token_bytes(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }
 

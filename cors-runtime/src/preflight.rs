@@ -106,18 +106,17 @@ fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue
 /// Chromium still lets cover `Authorization`). Not private network access: Chromium's Private
 /// Network Access warning modes go on without the grant.
 fn the_browser_refuses_by_the_lists(prepared: &Prepared, reason: &Refusal<'_>) -> bool {
-    let is_token = |bytes: &[u8]| std::str::from_utf8(bytes).is_ok_and(cors_rules::is_token);
     match *reason {
         Refusal::MethodNotAllowed(method) => {
             let sent_regardless = [&b"GET"[..], b"HEAD", b"POST"]
                 .iter()
                 .any(|safelisted| safelisted.eq_ignore_ascii_case(method));
-            is_token(method)
+            cors_rules::is_token_bytes(method)
                 && !sent_regardless
                 && !prepared.allow_methods.lists_in_another_case(method)
         }
         Refusal::HeaderNotAllowed(name) => {
-            prepared.allow_headers.browsers_refuse_the_unnamed() && is_token(name)
+            prepared.allow_headers.browsers_refuse_the_unnamed() && cors_rules::is_token_bytes(name)
         }
         Refusal::PrivateNetworkNotEnabled
         | Refusal::NoOrigin

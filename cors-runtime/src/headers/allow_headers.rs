@@ -34,8 +34,7 @@ impl AllowHeaders {
     /// not a header name (a token) is refused. `*` never covers `Authorization` (Fetch Standard,
     /// "CORS non-wildcard request-header name").
     pub(crate) fn allows(&self, name: &[u8]) -> bool {
-        let is_token = std::str::from_utf8(name).is_ok_and(cors_rules::is_token);
-        is_token
+        cors_rules::is_token_bytes(name)
             && match self.allowed {
                 AllowedHeaders::None => false,
                 AllowedHeaders::List(_) => self
