@@ -60,6 +60,8 @@ keys! {
     origins: StrList = str_list, extend;
     origins_env: LitStr = env_var_lit, replace;
     origin_fn: syn::Path = fn_path, replace;
+    origin_fn_ttl: LitInt = int_lit, replace;
+    origin_fn_cache_size: LitInt = count_lit, replace;
     methods: StrList = str_list, extend;
     headers: StrList = str_list, extend;
     expose_headers: StrList = str_list, extend;
@@ -428,6 +430,18 @@ fn int_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes a whole number of seconds from 0 to 86400, like `{key} = 600`"),
+        )),
+    }
+}
+
+fn count_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("`{key}` takes a whole number of answers, like `{key} = 10000`"),
         )),
     }
 }

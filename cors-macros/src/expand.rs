@@ -19,7 +19,8 @@
 use cors_rules::stored::{store_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
 use cors_rules::WILDCARD;
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::attr::{path_text, NamedUse, WrittenAt};
 use crate::handler::Handler;
@@ -196,25 +197,39 @@ fn runtime_origins(
         }
         (None, _) => quote!(::core::option::Option::None),
     };
+    let (ttl_secs, entries) = policy.origin_fn_cache;
     let item_name = format_ident!("__CORS_RUNTIME_ORIGINS_{}", name);
     let item = quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         static #item_name: ::cors_runtime::__private::RuntimeOrigins =
-            ::cors_runtime::__private::RuntimeOrigins { env: #env, check: #check };
+            ::cors_runtime::__private::RuntimeOrigins {
+                env: #env,
+                check: #check,
+                cache: ::cors_runtime::__private::CacheBounds {
+                    ttl_secs: #ttl_secs,
+                    entries: #entries,
+                },
+            };
     };
     (quote!(&#item_name), item)
 }
 
 /// `origin_fn = path`, resolved where this expression is written. The user's path keeps its
-/// span, so a predicate of the wrong type is reported on it.
+/// span, so a function of no form `cors_runtime::OriginCheck` accepts is reported on it. The
+/// wrapper is a temporary of a `static` (or `const`) item's value, so it lives as long as the
+/// item.
 pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
     let written = path_text(path);
+    // The call too, so that the whole error sits on the path rather than on the attribute.
+    let check = quote_spanned! {path.span()=>
+        ::cors_runtime::__private::OriginFnOf::new(#path)
+    };
     quote! {
         ::cors_runtime::__private::StoredOriginFn {
             name: #written,
             resolved_in: ::core::module_path!(),
-            check: #path,
+            check: &#check,
         }
     }
 }

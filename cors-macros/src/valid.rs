@@ -39,6 +39,9 @@ pub struct Policy {
     pub origins_env: Option<String>,
     /// `origin_fn = path`: the predicate's path, as written.
     pub origin_fn: Option<syn::Path>,
+    /// `origin_fn_ttl` and `origin_fn_cache_size`: how long each worker keeps the function's
+    /// answer for an origin, in seconds, and at most how many answers; `(0, 0)`: none kept.
+    pub origin_fn_cache: (u32, u32),
     pub methods: Vec<String>,
     pub headers: Headers,
     pub expose_headers: ExposeHeaders,
@@ -116,6 +119,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
         }
     };
     let origins_env = check_runtime_sources(args, &origins, &mut errors);
+    let origin_fn_cache = check_origin_fn_cache(args, &mut errors);
 
     let methods = check_methods(
         args.methods.as_ref(),
@@ -160,6 +164,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
             origins,
             origins_env,
             origin_fn: args.origin_fn.clone(),
+            origin_fn_cache,
             methods,
             headers,
             expose_headers,
@@ -206,6 +211,93 @@ fn check_runtime_sources(
         );
     }
     Some(var)
+}
+
+/// How many answers of an `origin_fn` a worker keeps when `origin_fn_ttl` is set alone: enough
+/// for the tenants of a large platform, a few hundred kilobytes at most.
+const DEFAULT_ORIGIN_FN_CACHE_SIZE: u32 = 10_000;
+
+/// The largest `origin_fn_cache_size`: a million origins is some hundred megabytes per worker,
+/// past which the bound stops protecting memory.
+const ORIGIN_FN_CACHE_SIZE_LIMIT: u64 = 1_000_000;
+
+/// `origin_fn_ttl` and `origin_fn_cache_size`: only with an `origin_fn` to keep answers of, the
+/// size only with a time to keep them, each within its bounds. Returns `(ttl, size)`.
+fn check_origin_fn_cache(args: &CorsArgs, errors: &mut Errors) -> (u32, u32) {
+    let (ttl_lit, size_lit) = (
+        args.origin_fn_ttl.as_ref(),
+        args.origin_fn_cache_size.as_ref(),
+    );
+    if args.origin_fn.is_none() {
+        for (key, lit) in [
+            ("origin_fn_ttl", ttl_lit),
+            ("origin_fn_cache_size", size_lit),
+        ] {
+            if let Some(lit) = lit {
+                errors.at(
+                    lit,
+                    format!(
+                        "`{key}` bounds the answers of `origin_fn` a worker keeps, and this policy \
+                         has no `origin_fn`: remove `{key}`, or add `origin_fn = path::to::check`"
+                    ),
+                );
+            }
+        }
+        return (0, 0);
+    }
+    let Some(ttl_lit) = ttl_lit else {
+        if let Some(size_lit) = size_lit {
+            errors.at(
+                size_lit,
+                "`origin_fn_cache_size` needs `origin_fn_ttl`, the seconds an answer is kept: add \
+                 it, like `origin_fn_ttl = 60`",
+            );
+        }
+        return (0, 0);
+    };
+    let ttl = match ttl_lit.base10_parse::<u64>() {
+        Ok(seconds) if seconds <= MAX_AGE_LIMIT => seconds as u32,
+        _ => {
+            errors.at(
+                ttl_lit,
+                format!(
+                    "`origin_fn_ttl` is at most {MAX_AGE_LIMIT} seconds (one day): an origin the \
+                     function stops allowing stays allowed for as long as its answer is kept"
+                ),
+            );
+            return (0, 0);
+        }
+    };
+    let Some(size_lit) = size_lit else {
+        let size = if ttl == 0 {
+            0
+        } else {
+            DEFAULT_ORIGIN_FN_CACHE_SIZE
+        };
+        return (ttl, size);
+    };
+    if ttl == 0 {
+        errors.at(
+            size_lit,
+            "`origin_fn_ttl = 0` keeps no answer, so `origin_fn_cache_size` has nothing to bound: \
+             remove one of them",
+        );
+        return (0, 0);
+    }
+    match size_lit.base10_parse::<u64>() {
+        Ok(size @ 1..=ORIGIN_FN_CACHE_SIZE_LIMIT) => (ttl, size as u32),
+        _ => {
+            errors.at(
+                size_lit,
+                format!(
+                    "`origin_fn_cache_size` is from 1 to {ORIGIN_FN_CACHE_SIZE_LIMIT} answers per \
+                     worker (without it, {DEFAULT_ORIGIN_FN_CACHE_SIZE}); to keep none, remove \
+                     `origin_fn_ttl`"
+                ),
+            );
+            (0, 0)
+        }
+    }
 }
 
 /// `on_mismatch = "reject"` or `"pass"` (the default, the CORS protocol's own behaviour).

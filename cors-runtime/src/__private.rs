@@ -6,6 +6,8 @@ pub use cors_macros::__policy_value as policy_value;
 pub use inventory;
 
 use crate::middleware::Cors;
+pub use crate::origin_cache::CacheBounds;
+pub use crate::origin_check::{form, CheckIdentity, Checked, ErasedOriginFn, OriginFnOf};
 use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -59,4 +61,5 @@ pub trait CorsAboveRoutingMacro {
 pub static NO_RUNTIME_ORIGINS: RuntimeOrigins = RuntimeOrigins {
     env: None,
     check: None,
+    cache: CacheBounds::NONE,
 };

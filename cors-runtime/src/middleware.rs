@@ -16,6 +16,7 @@ use pin_project_lite::pin_project;
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
 use crate::on_mismatch;
+use crate::origin_fn_source::{Judged, PendingVerdict};
 use crate::outermost;
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
@@ -45,7 +46,7 @@ impl Cors {
     /// The layer around `service`, made at once: what `new_transform` resolves to.
     pub(crate) fn service<S>(self, service: S) -> CorsService<S> {
         CorsService {
-            service,
+            service: Rc::new(service),
             prepared: Prepared::new(self.policy),
         }
     }
@@ -75,7 +76,8 @@ where
 /// The service [`Cors`] wraps around a route.
 #[derive(Debug)]
 pub struct CorsService<S> {
-    service: S,
+    /// Shared with a request that waits for an `async` origin check before calling it.
+    service: Rc<S>,
     /// The policy and its header values, made once per worker.
     prepared: Rc<Prepared>,
 }
@@ -87,43 +89,71 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Future = CorsFuture<S::Future, B>;
+    type Future = CorsFuture<S, S::Future, B>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let prepared = &self.prepared;
-        if preflight::is_preflight(req.head()) {
-            return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
+        let preflight = preflight::is_preflight(req.head());
+        match self.prepared.allow_origin.judge(req.request()) {
+            Judged::Now(verdict) => go_on(&self.service, &self.prepared, req, preflight, verdict),
+            Judged::Later(pending) => CorsFuture {
+                state: State::Judging {
+                    pending,
+                    waiting: Some(Waiting {
+                        request: req,
+                        preflight,
+                        service: self.service.clone(),
+                        prepared: self.prepared.clone(),
+                    }),
+                },
+            },
         }
-        let verdict = prepared.allow_origin.judge(req.headers());
-        if let OriginVerdict::Refused(reason) = verdict {
-            let reject = prepared.reject_mismatch && !on_mismatch::is_same_origin(&req);
-            let outcome = match reject {
-                true => Outcome::Rejected,
-                false => Outcome::ServedWithoutCors,
-            };
-            refusal::log(prepared.route, outcome, req.head(), &[reason]);
-            if reject {
-                return CorsFuture::without_route(req, WithoutRoute::Rejected);
-            }
-        }
-        CorsFuture::actual(self.service.call(req), self.prepared.clone(), verdict)
     }
+}
+
+/// What the request does once its origin is judged: a preflight is answered, a refused origin
+/// on a rejecting route is rejected, and anything else goes to the route.
+fn go_on<S, B>(
+    service: &S,
+    prepared: &Rc<Prepared>,
+    req: ServiceRequest,
+    preflight: bool,
+    verdict: OriginVerdict,
+) -> CorsFuture<S, S::Future, B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    if preflight {
+        let answer = WithoutRoute::Preflight(prepared.clone(), verdict);
+        return CorsFuture::without_route(req, answer);
+    }
+    if let OriginVerdict::Refused(reason) = verdict {
+        let reject = prepared.reject_mismatch && !on_mismatch::is_same_origin(&req);
+        let outcome = match reject {
+            true => Outcome::Rejected,
+            false => Outcome::ServedWithoutCors,
+        };
+        refusal::log(prepared.route, outcome, req.head(), &[reason]);
+        if reject {
+            return CorsFuture::without_route(req, WithoutRoute::Rejected);
+        }
+    }
+    CorsFuture::actual(service.call(req), prepared.clone(), verdict)
 }
 
 pin_project! {
     /// The response future of [`CorsService`]: a plain enum over the route's own future, so
-    /// nothing is boxed.
-    pub struct CorsFuture<F, B> {
+    /// nothing is boxed but an `async` origin check's answer.
+    pub struct CorsFuture<S, F, B> {
         #[pin]
-        state: State<F, B>,
+        state: State<S, F, B>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F, B> {
+    enum State<S, F, B> {
         // Answered without calling the route. It keeps the request rather than the response, a
         // value several times its size, since this enum is as large as its largest variant.
         WithoutRoute {
@@ -137,14 +167,27 @@ pin_project! {
             prepared: Rc<Prepared>,
             verdict: Option<OriginVerdict>,
         },
+        // Waiting for an `async` origin check, before anything else happens.
+        Judging {
+            pending: PendingVerdict,
+            waiting: Option<Waiting<S>>,
+        },
     }
+}
+
+/// A request waiting for its origin's verdict, and what it goes on with.
+struct Waiting<S> {
+    request: ServiceRequest,
+    preflight: bool,
+    service: Rc<S>,
+    prepared: Rc<Prepared>,
 }
 
 /// What the middleware answers by itself, without calling the route.
 #[derive(Debug)]
 enum WithoutRoute {
-    /// A preflight, under this policy.
-    Preflight(Rc<Prepared>),
+    /// A preflight, under this policy, with its origin's verdict.
+    Preflight(Rc<Prepared>, OriginVerdict),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
 }
@@ -152,13 +195,15 @@ enum WithoutRoute {
 impl WithoutRoute {
     fn respond(self, request: ServiceRequest) -> ServiceResponse {
         match self {
-            WithoutRoute::Preflight(prepared) => preflight::respond(&prepared, request),
+            WithoutRoute::Preflight(prepared, verdict) => {
+                preflight::respond(&prepared, request, verdict)
+            }
             WithoutRoute::Rejected => request.into_response(on_mismatch::rejected()),
         }
     }
 }
 
-impl<F, B> CorsFuture<F, B> {
+impl<S, F, B> CorsFuture<S, F, B> {
     fn without_route(request: ServiceRequest, response: WithoutRoute) -> Self {
         CorsFuture {
             state: State::WithoutRoute {
@@ -179,48 +224,73 @@ impl<F, B> CorsFuture<F, B> {
     }
 }
 
-impl<F, B> Future for CorsFuture<F, B>
+impl<S, B> Future for CorsFuture<S, S::Future, B>
 where
-    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProj::WithoutRoute { pending, .. } => {
-                let (request, without_route) =
-                    pending.take().expect("CorsFuture polled after completion");
-                // What this layer answers stands; `outermost()` leaves it alone.
-                outermost::mark_answered_by_route();
-                Poll::Ready(Ok(without_route.respond(request).map_into_right_body()))
-            }
-            StateProj::Actual {
-                inner,
-                prepared,
-                verdict,
-            } => {
-                let result = std::task::ready!(inner.poll(cx));
-                let verdict = verdict.take().expect("CorsFuture polled after completion");
-                Poll::Ready(match result {
-                    Ok(mut response) => {
-                        decorate(prepared, verdict, response.headers_mut());
-                        outermost::mark_answered_by_route();
-                        Ok(response.map_into_left_body())
-                    }
-                    // An error from inner middleware (a guard, an auth layer) becomes a response
-                    // later, outside this middleware; the mapper decorates it then, so a page can
-                    // read why its request failed.
-                    Err(mut error) => {
-                        let prepared = prepared.clone();
-                        error.add_response_mapper(move |mut response| {
-                            decorate(&prepared, verdict.clone(), response.headers_mut());
-                            outermost::mark_response_settled_by_route(&mut response);
-                            response
-                        });
-                        Err(error)
-                    }
-                })
-            }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let next = match self.as_mut().project().state.project() {
+                StateProj::Judging { pending, waiting } => {
+                    let verdict = std::task::ready!(Pin::new(pending).poll(cx));
+                    let waiting = waiting.take().expect("CorsFuture polled after completion");
+                    let Waiting {
+                        request,
+                        preflight,
+                        service,
+                        prepared,
+                    } = waiting;
+                    go_on(&*service, &prepared, request, preflight, verdict)
+                }
+                StateProj::WithoutRoute { pending, .. } => {
+                    let (request, without_route) =
+                        pending.take().expect("CorsFuture polled after completion");
+                    // What this layer answers stands; `outermost()` leaves it alone.
+                    outermost::mark_answered_by_route();
+                    return Poll::Ready(Ok(without_route.respond(request).map_into_right_body()));
+                }
+                StateProj::Actual {
+                    inner,
+                    prepared,
+                    verdict,
+                } => return poll_actual(inner, prepared, verdict, cx),
+            };
+            self.as_mut().project().state.set(next.state);
         }
     }
+}
+
+/// Polls the route for an actual request, and decorates what it answers.
+fn poll_actual<F, B>(
+    inner: Pin<&mut F>,
+    prepared: &Rc<Prepared>,
+    verdict: &mut Option<OriginVerdict>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<ServiceResponse<EitherBody<B>>, Error>>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    let result = std::task::ready!(inner.poll(cx));
+    let verdict = verdict.take().expect("CorsFuture polled after completion");
+    Poll::Ready(match result {
+        Ok(mut response) => {
+            decorate(prepared, verdict, response.headers_mut());
+            outermost::mark_answered_by_route();
+            Ok(response.map_into_left_body())
+        }
+        // An error from inner middleware (a guard, an auth layer) becomes a response later,
+        // outside this middleware; the mapper decorates it then, so a page can read why its
+        // request failed.
+        Err(mut error) => {
+            let prepared = prepared.clone();
+            error.add_response_mapper(move |mut response| {
+                decorate(&prepared, verdict.clone(), response.headers_mut());
+                outermost::mark_response_settled_by_route(&mut response);
+                response
+            });
+            Err(error)
+        }
+    })
 }

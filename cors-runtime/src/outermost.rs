@@ -31,6 +31,7 @@ use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
+use crate::origin_fn_source::{Judged, PendingVerdict};
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
@@ -113,7 +114,7 @@ where
 
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(OutermostService {
-            service,
+            service: Rc::new(service),
             layer: Rc::new(Layer {
                 routes: OnceCell::new(),
                 default: self.default.map(Prepared::new),
@@ -146,7 +147,8 @@ impl Layer {
 
 /// The service [`Outermost`] wraps around the app or scope.
 pub struct OutermostService<S> {
-    service: S,
+    /// Shared with a request that waits for an `async` origin check before calling it.
+    service: Rc<S>,
     layer: Rc<Layer>,
 }
 
@@ -157,7 +159,7 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Future = OutermostFuture<S::Future>;
+    type Future = OutermostFuture<S, S::Future>;
 
     forward_ready!(service);
 
@@ -167,36 +169,68 @@ where
         if !req.headers().contains_key(ORIGIN) {
             return OutermostFuture::passed(self.service.call(req));
         }
-        if preflight::is_preflight(req.head()) {
-            return match self.layer.policy_for(&req) {
-                Some(prepared) => OutermostFuture::preflight(req, prepared.clone()),
-                // Nobody's: the app's own business, as without this layer.
-                None => OutermostFuture::passed(self.service.call(req)),
-            };
-        }
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
-        let policy = self.layer.policy_for(&req).cloned();
-        let Some(prepared) = policy else {
+        let Some(prepared) = self.layer.policy_for(&req).cloned() else {
+            // Nobody's: the app's own business, as without this layer.
             return OutermostFuture::passed(self.service.call(req));
         };
-        let verdict = prepared.allow_origin.judge(req.headers());
-        // Logged only if this layer serves the response: the route's layer logs what it sees.
-        let refusal = match &verdict {
-            OriginVerdict::Refused(reason) => {
-                let outcome = Outcome::ServedWithoutCors;
-                refusal::line(prepared.route, outcome, req.head(), &[*reason])
-            }
-            _ => None,
-        };
-        let actual = Unseen {
-            prepared,
-            verdict,
-            refusal,
-        };
-        let (inner, seen) = watching_route(|| self.service.call(req));
-        OutermostFuture::watched(inner, actual, seen)
+        let preflight = preflight::is_preflight(req.head());
+        match prepared.allow_origin.judge(req.request()) {
+            Judged::Now(verdict) => go_on(&self.service, prepared, req, preflight, verdict),
+            Judged::Later(pending) => OutermostFuture {
+                state: State::Judging {
+                    pending,
+                    waiting: Some(Waiting {
+                        request: req,
+                        preflight,
+                        service: self.service.clone(),
+                        prepared,
+                    }),
+                },
+            },
+        }
     }
+}
+
+/// What the request does once its origin is judged: a preflight is answered here, and an actual
+/// request goes on, watched for a response the route's layer does not see.
+fn go_on<S, B>(
+    service: &S,
+    prepared: Rc<Prepared>,
+    req: ServiceRequest,
+    preflight: bool,
+    verdict: OriginVerdict,
+) -> OutermostFuture<S, S::Future>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    if preflight {
+        return OutermostFuture::preflight(req, prepared, verdict);
+    }
+    // Logged only if this layer serves the response: the route's layer logs what it sees.
+    let refusal = match &verdict {
+        OriginVerdict::Refused(reason) => {
+            let outcome = Outcome::ServedWithoutCors;
+            refusal::line(prepared.route, outcome, req.head(), &[*reason])
+        }
+        _ => None,
+    };
+    let actual = Unseen {
+        prepared,
+        verdict,
+        refusal,
+    };
+    let (inner, seen) = watching_route(|| service.call(req));
+    OutermostFuture::watched(inner, actual, seen)
+}
+
+/// A request waiting for its origin's verdict, and what it goes on with.
+struct Waiting<S> {
+    request: ServiceRequest,
+    preflight: bool,
+    service: Rc<S>,
+    prepared: Rc<Prepared>,
 }
 
 /// An actual request's policy, its verdict and the log line of a refusal, for a response the
@@ -217,18 +251,19 @@ impl Unseen {
 }
 
 pin_project! {
-    /// The response future of [`OutermostService`]: a plain enum over the inner service's.
-    pub struct OutermostFuture<F> {
+    /// The response future of [`OutermostService`]: a plain enum over the inner service's, so
+    /// nothing is boxed but an `async` origin check's answer.
+    pub struct OutermostFuture<S, F> {
         #[pin]
-        state: State<F>,
+        state: State<S, F>,
     }
 }
 
 pin_project! {
     #[project = StateProj]
-    enum State<F> {
+    enum State<S, F> {
         // A preflight answered here, under this policy.
-        Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
+        Preflight { pending: Option<(ServiceRequest, Rc<Prepared>, OriginVerdict)> },
         // Passed on, with nothing to add.
         Passed {
             #[pin]
@@ -242,14 +277,19 @@ pin_project! {
             unseen: Option<Unseen>,
             seen_by_route: bool,
         },
+        // Waiting for an `async` origin check, before anything else happens.
+        Judging {
+            pending: PendingVerdict,
+            waiting: Option<Waiting<S>>,
+        },
     }
 }
 
-impl<F> OutermostFuture<F> {
-    fn preflight(request: ServiceRequest, prepared: Rc<Prepared>) -> Self {
+impl<S, F> OutermostFuture<S, F> {
+    fn preflight(request: ServiceRequest, prepared: Rc<Prepared>, verdict: OriginVerdict) -> Self {
         OutermostFuture {
             state: State::Preflight {
-                pending: Some((request, prepared)),
+                pending: Some((request, prepared, verdict)),
             },
         }
     }
@@ -271,56 +311,85 @@ impl<F> OutermostFuture<F> {
     }
 }
 
-impl<F, B> Future for OutermostFuture<F>
+impl<S, B> Future for OutermostFuture<S, S::Future>
 where
-    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            StateProj::Preflight { pending } => {
-                let (request, prepared) = pending
-                    .take()
-                    .expect("OutermostFuture polled after completion");
-                let response = preflight::respond(&prepared, request);
-                Poll::Ready(Ok(response.map_into_right_body()))
-            }
-            StateProj::Passed { inner } => {
-                inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
-            }
-            StateProj::Watched {
-                inner,
-                unseen,
-                seen_by_route,
-            } => {
-                let (result, seen) = watching_route(|| inner.poll(cx));
-                *seen_by_route |= seen;
-                let result = std::task::ready!(result);
-                let unseen = unseen
-                    .take()
-                    .expect("OutermostFuture polled after completion");
-                Poll::Ready(match result {
-                    Ok(response) if *seen_by_route => Ok(response.map_into_left_body()),
-                    Ok(mut response) => {
-                        unseen.decorate(response.headers_mut());
-                        Ok(response.map_into_left_body())
-                    }
-                    // An error becomes a response outside this layer; the mapper decorates it
-                    // then, unless it is the route's own, which the route's layer decorates.
-                    Err(mut error) => {
-                        error.add_response_mapper(move |mut response| {
-                            if !settled_by_route(&response) {
-                                unseen.decorate(response.headers_mut());
-                            }
-                            response
-                        });
-                        Err(error)
-                    }
-                })
-            }
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let next = match self.as_mut().project().state.project() {
+                StateProj::Judging { pending, waiting } => {
+                    let verdict = std::task::ready!(Pin::new(&mut *pending).poll(cx));
+                    let waiting = waiting
+                        .take()
+                        .expect("OutermostFuture polled after completion");
+                    let Waiting {
+                        request,
+                        preflight,
+                        service,
+                        prepared,
+                    } = waiting;
+                    pending.hand_over(request.request(), &verdict);
+                    go_on(&*service, prepared, request, preflight, verdict)
+                }
+                StateProj::Preflight { pending } => {
+                    let (request, prepared, verdict) = pending
+                        .take()
+                        .expect("OutermostFuture polled after completion");
+                    let response = preflight::respond(&prepared, request, verdict);
+                    return Poll::Ready(Ok(response.map_into_right_body()));
+                }
+                StateProj::Passed { inner } => {
+                    return inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
+                }
+                StateProj::Watched {
+                    inner,
+                    unseen,
+                    seen_by_route,
+                } => return poll_watched(inner, unseen, seen_by_route, cx),
+            };
+            self.as_mut().project().state.set(next.state);
         }
     }
+}
+
+/// Polls the services inside for an actual request, and decorates what they answer unless the
+/// route's layer saw it.
+fn poll_watched<F, B>(
+    inner: Pin<&mut F>,
+    unseen: &mut Option<Unseen>,
+    seen_by_route: &mut bool,
+    cx: &mut Context<'_>,
+) -> Poll<Result<ServiceResponse<EitherBody<B>>, Error>>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    let (result, seen) = watching_route(|| inner.poll(cx));
+    *seen_by_route |= seen;
+    let result = std::task::ready!(result);
+    let unseen = unseen
+        .take()
+        .expect("OutermostFuture polled after completion");
+    Poll::Ready(match result {
+        Ok(response) if *seen_by_route => Ok(response.map_into_left_body()),
+        Ok(mut response) => {
+            unseen.decorate(response.headers_mut());
+            Ok(response.map_into_left_body())
+        }
+        // An error becomes a response outside this layer; the mapper decorates it then, unless
+        // it is the route's own, which the route's layer decorates.
+        Err(mut error) => {
+            error.add_response_mapper(move |mut response| {
+                if !settled_by_route(&response) {
+                    unseen.decorate(response.headers_mut());
+                }
+                response
+            });
+            Err(error)
+        }
+    })
 }
 
 thread_local! {

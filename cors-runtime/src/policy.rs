@@ -159,7 +159,10 @@ impl Policy {
 
     /// The `origin_fn` predicate, if any.
     pub fn origin_fn(&self) -> Option<OriginFn> {
-        self.stored.runtime_origins.check.map(OriginFn::new)
+        let runtime = self.stored.runtime_origins;
+        runtime
+            .check
+            .map(|check| OriginFn::new(check, runtime.cache))
     }
 
     /// Whether the policy allows `origin`, the value of a request's `Origin` header: the verdict

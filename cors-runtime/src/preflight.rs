@@ -25,7 +25,7 @@ use actix_web::http::header::{
 use actix_web::http::{Method, StatusCode};
 use actix_web::HttpResponse;
 
-use crate::headers::{ALLOW_PRIVATE_NETWORK, PREFLIGHT_VARY};
+use crate::headers::{OriginVerdict, ALLOW_PRIVATE_NETWORK, PREFLIGHT_VARY};
 use crate::prepared::Prepared;
 use crate::refusal::{self, Outcome, Refusal};
 use crate::single_header::single;
@@ -38,10 +38,14 @@ pub(crate) fn is_preflight(head: &RequestHead) -> bool {
         && head.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// Answers a preflight request under `prepared`'s policy.
-pub(crate) fn respond(prepared: &Prepared, request: ServiceRequest) -> ServiceResponse {
+/// Answers a preflight request under `prepared`'s policy, its origin judged `verdict`.
+pub(crate) fn respond(
+    prepared: &Prepared,
+    request: ServiceRequest,
+    verdict: OriginVerdict,
+) -> ServiceResponse {
     let headers = request.headers();
-    let response = match decide(prepared, headers) {
+    let response = match decide(prepared, headers, verdict) {
         Ok(allow_origin) => allowed(prepared, headers, allow_origin),
         Err(Refused { first, lists_for }) => {
             if refusal::log_enabled() {
@@ -70,10 +74,14 @@ struct Refused<'a> {
 
 /// The whole decision, without building anything: the value of `Access-Control-Allow-Origin`,
 /// or why the preflight is refused.
-fn decide<'a>(prepared: &Prepared, headers: &'a HeaderMap) -> Result<HeaderValue, Refused<'a>> {
-    let allow_origin = &prepared.allow_origin;
-    let allow_origin = allow_origin
-        .to_header(allow_origin.judge(headers))
+fn decide<'a>(
+    prepared: &Prepared,
+    headers: &'a HeaderMap,
+    verdict: OriginVerdict,
+) -> Result<HeaderValue, Refused<'a>> {
+    let allow_origin = prepared
+        .allow_origin
+        .to_header(verdict)
         .map_err(|first| Refused {
             first,
             lists_for: None,
@@ -122,6 +130,7 @@ fn the_browser_refuses_by_the_lists(prepared: &Prepared, reason: &Refusal<'_>) -
         | Refusal::NoOrigin
         | Refusal::RepeatedOrigin
         | Refusal::OriginNotListed
+        | Refusal::OriginFnAppDataMissing
         | Refusal::RequestMethodMissing => false,
     }
 }

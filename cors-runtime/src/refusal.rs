@@ -20,6 +20,8 @@ pub(crate) enum Refusal<'a> {
     NoOrigin,
     RepeatedOrigin,
     OriginNotListed,
+    /// The policy's `origin_fn` reads app data the app does not hold.
+    OriginFnAppDataMissing,
     RequestMethodMissing,
     MethodNotAllowed(&'a [u8]),
     HeaderNotAllowed(&'a [u8]),
@@ -33,6 +35,10 @@ impl fmt::Display for Refusal<'_> {
             Refusal::NoOrigin => f.write_str("the request has no `Origin` header"),
             Refusal::RepeatedOrigin => f.write_str("the request has more than one `Origin` header"),
             Refusal::OriginNotListed => f.write_str("the origin is not allowed by the policy"),
+            Refusal::OriginFnAppDataMissing => f.write_str(
+                "the policy's `origin_fn` reads app data the app does not hold, so it allows no \
+                 origin",
+            ),
             Refusal::RequestMethodMissing => {
                 f.write_str("the request needs exactly one `Access-Control-Request-Method` header")
             }
@@ -72,7 +78,10 @@ impl Refusal<'_> {
     pub(crate) fn is_about_origin(&self) -> bool {
         matches!(
             self,
-            Refusal::NoOrigin | Refusal::RepeatedOrigin | Refusal::OriginNotListed
+            Refusal::NoOrigin
+                | Refusal::RepeatedOrigin
+                | Refusal::OriginNotListed
+                | Refusal::OriginFnAppDataMissing
         )
     }
 }

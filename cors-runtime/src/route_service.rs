@@ -213,7 +213,7 @@ impl Service<ServiceRequest> for CorsRoute {
 pin_project! {
     struct CorsRouteFuture {
         #[pin]
-        inner: CorsFuture<RouteFuture, BoxBody>,
+        inner: CorsFuture<RouteService, RouteFuture, BoxBody>,
     }
 }
 

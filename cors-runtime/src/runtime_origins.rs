@@ -7,11 +7,16 @@
 //! static `origins`, stops the app while it is being built, with a message naming the variable,
 //! the entry and the rule: it is never dropped silently, and never discovered on a request.
 
+use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use cors_rules::stored::JoinedOrigins;
 use cors_rules::{OriginEntry, OriginList, WILDCARD};
+
+use crate::origin_cache::CacheBounds;
+use crate::origin_check::ErasedOriginFn;
 
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
@@ -185,21 +190,32 @@ pub struct RuntimeOrigins {
     pub env: Option<EnvOrigins>,
     /// `origin_fn = path`: decides origins that no list names.
     pub check: Option<StoredOriginFn>,
+    /// `origin_fn_ttl` and `origin_fn_cache_size`: how the function's answers are kept.
+    pub cache: CacheBounds,
 }
 
 /// `origin_fn = path` as generated code stores it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct StoredOriginFn {
     /// The path as written, for the audit listing.
     pub name: &'static str,
     /// The module the path was resolved in (`module_path!()` there): the route's module, or for
     /// a named policy's `origin_fn`, the module that declares the policy.
     pub resolved_in: &'static str,
-    /// The predicate.
-    pub check: fn(&str) -> bool,
+    /// The function, in whichever of the forms [`OriginCheck`](crate::OriginCheck) names.
+    pub check: &'static dyn ErasedOriginFn,
 }
 
-/// `origin_fn = path::to::predicate`: decides origins the static list does not name.
+impl fmt::Debug for StoredOriginFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredOriginFn")
+            .field("name", &self.name)
+            .field("resolved_in", &self.resolved_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `origin_fn = path::to::check`: decides origins the lists do not name.
 ///
 /// It only ever sees what a browser's web page can send: a single, well-formed serialized
 /// origin whose scheme is `http` or `https`. Pages of other schemes send `Origin: null`, except in
@@ -209,40 +225,66 @@ pub struct StoredOriginFn {
 /// web origins in mind.
 #[derive(Debug, Clone, Copy)]
 pub struct OriginFn {
-    name: &'static str,
-    resolved_in: &'static str,
-    check: fn(&str) -> bool,
+    stored: StoredOriginFn,
+    cache: CacheBounds,
 }
 
 impl OriginFn {
-    pub(crate) fn new(stored: StoredOriginFn) -> Self {
-        OriginFn {
-            name: stored.name,
-            resolved_in: stored.resolved_in,
-            check: stored.check,
-        }
+    pub(crate) fn new(stored: StoredOriginFn, cache: CacheBounds) -> Self {
+        OriginFn { stored, cache }
     }
 
     /// The function's path, as written.
     pub fn name(&self) -> &'static str {
-        self.name
+        self.stored.name
     }
 
     /// The module the path was resolved in: the route's module, or for a named policy's
     /// `origin_fn`, the module that declares the policy.
     pub fn resolved_in(&self) -> &'static str {
-        self.resolved_in
+        self.stored.resolved_in
     }
 
-    /// Consults the predicate when `origin` is an `http` or `https` serialized origin; anything
-    /// else never reaches it.
-    pub(crate) fn allows(&self, origin: &[u8]) -> bool {
-        let web_scheme = origin.starts_with(b"https://") || origin.starts_with(b"http://");
-        web_scheme
-            && std::str::from_utf8(origin).is_ok_and(|origin| {
-                cors_rules::is_serialized_origin(origin) && (self.check)(origin)
-            })
+    /// How long each worker keeps the function's answer for an origin (`origin_fn_ttl`), and at
+    /// most how many answers (`origin_fn_cache_size`); `None` when answers are not kept.
+    pub fn cache(&self) -> Option<(Duration, usize)> {
+        let cache = self.cache;
+        (!cache.is_none()).then(|| {
+            let ttl = Duration::from_secs(cache.ttl_secs.into());
+            (ttl, cache.entries as usize)
+        })
     }
+
+    /// Whether the function is `fn(&str) -> bool`: answered at once, from the origin alone,
+    /// without app data.
+    pub fn is_plain(&self) -> bool {
+        self.stored.check.is_plain()
+    }
+
+    pub(crate) fn stored(&self) -> StoredOriginFn {
+        self.stored
+    }
+
+    pub(crate) fn bounds(&self) -> CacheBounds {
+        self.cache
+    }
+
+    /// Consults a plain function (`fn(&str) -> bool`) when `origin` is an `http` or `https`
+    /// serialized origin; anything else never reaches it. A function that reads app data or is
+    /// `async` cannot answer here, without a request: it allows nothing.
+    pub(crate) fn allows(&self, origin: &[u8]) -> bool {
+        as_web_origin(origin)
+            .and_then(|origin| self.stored.check.decide_now(origin))
+            .unwrap_or(false)
+    }
+}
+
+/// `origin` as a function receives it, if it is an `http` or `https` serialized origin: the only
+/// values a function ever sees.
+pub(crate) fn as_web_origin(origin: &[u8]) -> Option<&str> {
+    let web_scheme = origin.starts_with(b"https://") || origin.starts_with(b"http://");
+    let origin = std::str::from_utf8(origin).ok()?;
+    (web_scheme && cors_rules::is_serialized_origin(origin)).then_some(origin)
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 //! request's `Origin` header against the policy byte for byte, never lowercased, trimmed, decoded
 //! or split (Fetch Standard, "CORS check").
 
-use actix_web::http::header::{HeaderMap, HeaderValue, ORIGIN};
+use actix_web::http::header::{HeaderValue, ORIGIN};
+use actix_web::HttpRequest;
 use cors_rules::stored::JoinedOrigins;
 use cors_rules::{OriginEntry, OriginList};
 
+use crate::origin_fn_source::{Judged, OriginFnSource};
 use crate::refusal::Refusal;
 use crate::runtime_origins::OriginFn;
 use crate::single_header::single;
@@ -24,7 +26,7 @@ pub(crate) struct AllowOrigin {
     patterns: Box<[OriginEntry<'static>]>,
     /// The `origins_env` entries, read when the policy was prepared.
     env: Option<&'static OriginList>,
-    function: Option<OriginFn>,
+    function: Option<OriginFnSource>,
 }
 
 /// What the request's `Origin` means for a policy, kept until the response is decorated.
@@ -63,7 +65,7 @@ impl AllowOrigin {
             exact: exact.into(),
             patterns: patterns.into(),
             env,
-            function,
+            function: function.map(OriginFnSource::new),
         }
     }
 
@@ -75,15 +77,17 @@ impl AllowOrigin {
 
     /// Judges the request's `Origin` header. A value that is not exactly one of the listed
     /// origins or one label under a listed pattern never matches, whatever bytes it holds; two
-    /// `Origin` headers are refused rather than guessing which one the browser meant.
-    pub(crate) fn judge(&self, headers: &HeaderMap) -> OriginVerdict {
+    /// `Origin` headers are refused rather than guessing which one the browser meant. Only an
+    /// `origin_fn` that is `async` (or reads app data the cache holds no answer for) leaves the
+    /// verdict for later.
+    pub(crate) fn judge(&self, request: &HttpRequest) -> Judged {
         if self.any {
-            return OriginVerdict::Any;
+            return Judged::Now(OriginVerdict::Any);
         }
-        let value = match single(headers, &ORIGIN) {
+        let value = match single(request.headers(), &ORIGIN) {
             Ok(Some(value)) => value,
-            Ok(None) => return OriginVerdict::Missing,
-            Err(()) => return OriginVerdict::Refused(Refusal::RepeatedOrigin),
+            Ok(None) => return Judged::Now(OriginVerdict::Missing),
+            Err(()) => return Judged::Now(OriginVerdict::Refused(Refusal::RepeatedOrigin)),
         };
         let bytes = value.as_bytes();
         if let Some(index) = self
@@ -91,15 +95,17 @@ impl AllowOrigin {
             .iter()
             .position(|origin| origin.as_bytes() == bytes)
         {
-            return OriginVerdict::Exact(index);
+            return Judged::Now(OriginVerdict::Exact(index));
         }
-        let matched = self.patterns.iter().any(|pattern| pattern.matches(bytes))
-            || self.env.is_some_and(|env| env.matches(bytes))
-            || self.function.is_some_and(|f| f.allows(bytes));
-        if matched {
-            return OriginVerdict::Reflected(value.clone());
+        let listed = self.patterns.iter().any(|pattern| pattern.matches(bytes))
+            || self.env.is_some_and(|env| env.matches(bytes));
+        if listed {
+            return Judged::Now(OriginVerdict::Reflected(value.clone()));
         }
-        OriginVerdict::Refused(Refusal::OriginNotListed)
+        match &self.function {
+            Some(function) => function.judge(value, request),
+            None => Judged::Now(OriginVerdict::Refused(Refusal::OriginNotListed)),
+        }
     }
 
     /// The value of `Access-Control-Allow-Origin` a verdict earns, or why it earns none.

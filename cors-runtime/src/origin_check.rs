@@ -1,0 +1,298 @@
+//! The functions `origin_fn = path` accepts, and the one shape request-time code calls them in.
+//!
+//! A check is written as the application thinks of it: `fn(&str) -> bool`, or with the app data
+//! it reads (`fn(&str, &TenantDb) -> bool`), or `async` in either form. [`OriginCheck`] names the
+//! four forms; the macro stores the user's function behind [`ErasedOriginFn`], so that a policy's
+//! `static` holds it whatever its form.
+//!
+//! A check sees the origin and the app's data, never the request: an answer that depended on any
+//! other request header would be cached by browsers and proxies under `Vary: Origin` alone, and
+//! replayed to requests it does not fit (the cache poisoning of rs/cors issue 157). App data is
+//! the same for every request a route serves, so the answer stays a function of the origin.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::http::header::HeaderValue;
+use actix_web::web::Data;
+use actix_web::HttpRequest;
+
+/// A function `origin_fn = path` can name. Implemented for the four forms an origin check takes:
+///
+/// | form | reads |
+/// |---|---|
+/// | `fn(&str) -> bool` | the origin |
+/// | `fn(&str, &T) -> bool` | the origin, and the app's `web::Data<T>` |
+/// | `async fn(&str) -> bool` | the origin |
+/// | `async fn(&str, &T) -> bool` | the origin, and the app's `web::Data<T>` |
+///
+/// The `&str` is always a single, well-formed `http` or `https` serialized origin
+/// (`https://shop.example.com`): nothing else a client sends reaches the function. `T` is found
+/// the way actix-web's `web::Data<T>` extractor finds it, from the route's resource, its scopes
+/// and the `App`; a route whose app lacks it refuses the origin and logs why, at `error` level.
+/// The answer may be cached per worker with `origin_fn_ttl` (see the attribute reference).
+///
+/// The request itself is not offered, on purpose: an answer that depended on another header would
+/// be replayed by caches that only know it varies by `Origin`.
+///
+/// Implemented by the library for those four forms only; the parameter `Form` tells them apart
+/// and is never written by hand.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an `origin_fn`",
+    label = "expected `fn(&str) -> bool`, `fn(&str, &T) -> bool`, or an `async fn` of either form",
+    note = "an origin check receives the request's `Origin` as `&str` and returns whether it is \
+            allowed; a second parameter `&T` receives the app's `web::Data<T>`",
+    note = "the request is not offered: an answer that depended on another header would be cached \
+            under `Vary: Origin` and replayed to requests it does not fit"
+)]
+pub trait OriginCheck<Form>: Copy + Sync + 'static {
+    /// Whether this is `fn(&str) -> bool`, answered at once from the origin alone.
+    #[doc(hidden)]
+    const PLAIN: bool = false;
+
+    /// Where the app data the check reads lives, for the cache's key: `Ok(0)` for a check that
+    /// reads none, `Err` with the type's name when the app does not hold it.
+    #[doc(hidden)]
+    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str>;
+
+    /// A test of whether the app data found for `request` is still alive, for a cache that
+    /// outlives an app (a worker's tests build many): `None` for a check that reads none.
+    #[doc(hidden)]
+    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive>;
+
+    /// Starts the check of `origin`, a serialized origin already checked to be one.
+    #[doc(hidden)]
+    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
+
+    /// The answer of a plain check, which needs nothing but the origin; `None` for the others.
+    #[doc(hidden)]
+    fn decide_now(self, origin: &str) -> Option<bool> {
+        let _ = origin;
+        None
+    }
+}
+
+/// Whether the app data a cache was made for is still alive (see
+/// [`OriginCheck::app_data_alive`]).
+#[doc(hidden)]
+pub type AppDataAlive = Box<dyn Fn() -> bool>;
+
+/// The forms of [`OriginCheck`], told apart by type so that each function matches one.
+#[doc(hidden)]
+pub mod form {
+    use std::marker::PhantomData;
+
+    /// `fn(&str) -> bool`.
+    pub struct Plain;
+    /// `fn(&str, &T) -> bool`.
+    pub struct WithData<T>(PhantomData<fn() -> T>);
+    /// `async fn(&str) -> bool`.
+    pub struct Async;
+    /// `async fn(&str, &T) -> bool`.
+    pub struct AsyncWithData<T>(PhantomData<fn() -> T>);
+}
+
+/// What starting a check gives.
+#[doc(hidden)]
+pub enum Checked {
+    /// A synchronous check's answer.
+    Decided(bool),
+    /// An `async` check's answer, to wait for.
+    Pending(Pin<Box<dyn Future<Output = bool>>>),
+    /// The check reads app data the app does not hold: the type's name.
+    NoAppData(&'static str),
+}
+
+/// The origin as the user's function reads it. Only serialized origins, which are ASCII, are
+/// passed on, so the conversion cannot fail.
+fn as_str(origin: &HeaderValue) -> &str {
+    origin.to_str().unwrap_or_default()
+}
+
+fn data<T: 'static>(request: &HttpRequest) -> Option<&Data<T>> {
+    request.app_data::<Data<T>>()
+}
+
+fn data_address<T: 'static>(request: &HttpRequest) -> Result<usize, &'static str> {
+    match data::<T>(request) {
+        Some(data) => Ok(Arc::as_ptr(&data.clone().into_inner()) as *const () as usize),
+        None => Err(std::any::type_name::<Data<T>>()),
+    }
+}
+
+fn data_alive<T: 'static>(request: &HttpRequest) -> Option<AppDataAlive> {
+    let weak = Arc::downgrade(&data::<T>(request)?.clone().into_inner());
+    Some(Box::new(move || weak.strong_count() > 0))
+}
+
+impl<F> OriginCheck<form::Plain> for F
+where
+    F: Fn(&str) -> bool + Copy + Sync + 'static,
+{
+    const PLAIN: bool = true;
+
+    fn app_data_address(_: &HttpRequest) -> Result<usize, &'static str> {
+        Ok(0)
+    }
+
+    fn app_data_alive(_: &HttpRequest) -> Option<AppDataAlive> {
+        None
+    }
+
+    fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
+        Checked::Decided(self(as_str(origin)))
+    }
+
+    fn decide_now(self, origin: &str) -> Option<bool> {
+        Some(self(origin))
+    }
+}
+
+impl<F, T> OriginCheck<form::WithData<T>> for F
+where
+    F: Fn(&str, &T) -> bool + Copy + Sync + 'static,
+    T: 'static,
+{
+    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str> {
+        data_address::<T>(request)
+    }
+
+    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive> {
+        data_alive::<T>(request)
+    }
+
+    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
+        match data::<T>(request) {
+            Some(data) => Checked::Decided(self(as_str(origin), data)),
+            None => Checked::NoAppData(std::any::type_name::<Data<T>>()),
+        }
+    }
+}
+
+impl<F> OriginCheck<form::Async> for F
+where
+    F: AsyncFn(&str) -> bool + Copy + Sync + 'static,
+{
+    fn app_data_address(_: &HttpRequest) -> Result<usize, &'static str> {
+        Ok(0)
+    }
+
+    fn app_data_alive(_: &HttpRequest) -> Option<AppDataAlive> {
+        None
+    }
+
+    fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
+        // The header value is reference-counted: the future owns it without a copy.
+        let origin = origin.clone();
+        Checked::Pending(Box::pin(async move { self(as_str(&origin)).await }))
+    }
+}
+
+impl<F, T> OriginCheck<form::AsyncWithData<T>> for F
+where
+    F: AsyncFn(&str, &T) -> bool + Copy + Sync + 'static,
+    T: 'static,
+{
+    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str> {
+        data_address::<T>(request)
+    }
+
+    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive> {
+        data_alive::<T>(request)
+    }
+
+    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
+        let Some(data) = data::<T>(request) else {
+            return Checked::NoAppData(std::any::type_name::<Data<T>>());
+        };
+        let (origin, data) = (origin.clone(), data.clone());
+        Checked::Pending(Box::pin(async move { self(as_str(&origin), &data).await }))
+    }
+}
+
+/// A check of any form, as a policy's `static` stores it (behind `&'static dyn`).
+#[doc(hidden)]
+pub trait ErasedOriginFn: Sync {
+    /// See [`OriginCheck::app_data_address`].
+    fn app_data_address(&self, request: &HttpRequest) -> Result<usize, &'static str>;
+    /// See [`OriginCheck::app_data_alive`].
+    fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive>;
+    /// See [`OriginCheck::start`].
+    fn start(&self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
+    /// Which function this is, for sharing one cache among the routes that name it: the
+    /// function's own type, unique to it, or for a function pointer (`const CHECK: fn(&str) ->
+    /// bool`), whose type many functions share, this value's address.
+    fn identity(&self) -> CheckIdentity;
+    /// Whether the check is `fn(&str) -> bool`, answered at once and from the origin alone.
+    fn is_plain(&self) -> bool;
+    /// See [`OriginCheck::decide_now`].
+    fn decide_now(&self, origin: &str) -> Option<bool>;
+}
+
+/// See [`ErasedOriginFn::identity`].
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckIdentity {
+    Function(std::any::TypeId),
+    Value(usize),
+}
+
+/// The user's function, with its form's methods picked where the macro names it: the one place
+/// the form is inferred, so that a function of no form is reported once, on its path.
+#[doc(hidden)]
+pub struct OriginFnOf<F> {
+    function: F,
+    app_data_address: fn(&HttpRequest) -> Result<usize, &'static str>,
+    app_data_alive: fn(&HttpRequest) -> Option<AppDataAlive>,
+    start: fn(F, &HeaderValue, &HttpRequest) -> Checked,
+    decide_now: fn(F, &str) -> Option<bool>,
+    plain: bool,
+}
+
+impl<F: Copy> OriginFnOf<F> {
+    /// Wraps `function`; `Form` is inferred from its type.
+    pub const fn new<Form>(function: F) -> Self
+    where
+        F: OriginCheck<Form>,
+    {
+        OriginFnOf {
+            function,
+            app_data_address: <F as OriginCheck<Form>>::app_data_address,
+            app_data_alive: <F as OriginCheck<Form>>::app_data_alive,
+            start: <F as OriginCheck<Form>>::start,
+            decide_now: <F as OriginCheck<Form>>::decide_now,
+            plain: <F as OriginCheck<Form>>::PLAIN,
+        }
+    }
+}
+
+impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
+    fn app_data_address(&self, request: &HttpRequest) -> Result<usize, &'static str> {
+        (self.app_data_address)(request)
+    }
+
+    fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive> {
+        (self.app_data_alive)(request)
+    }
+
+    fn start(&self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
+        (self.start)(self.function, origin, request)
+    }
+
+    fn identity(&self) -> CheckIdentity {
+        if std::mem::size_of::<F>() == 0 {
+            CheckIdentity::Function(std::any::TypeId::of::<F>())
+        } else {
+            CheckIdentity::Value(self as *const Self as usize)
+        }
+    }
+
+    fn is_plain(&self) -> bool {
+        self.plain
+    }
+
+    fn decide_now(&self, origin: &str) -> Option<bool> {
+        (self.decide_now)(self.function, origin)
+    }
+}
