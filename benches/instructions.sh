@@ -77,6 +77,8 @@ measure 'actix-cors preflight' /actx -H "$origin" "${preflight[@]}"
 measure 'outermost() + #[cors]' /outr -H "$origin"
 measure 'outermost() preflight' /outr -H "$origin" "${preflight[@]}"
 measure '#[cors], ReloadableOrigins' /relo -H "$origin"
+measure '#[cors], async origin_fn, warm cache' /tena -H "$origin"
+measure '#[cors], async origin_fn, no cache' /tenu -H "$origin"
 
 # The 200-route shape (tests/variants/scale.rs): the last route of a scope of 200.
 measure '200 routes, last: bare' /sb/r199 -H "$origin"

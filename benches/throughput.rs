@@ -30,7 +30,7 @@ use variants::*;
 
 /// What one wrk run sends: a case from `tests/variants`, with `Origin` on the bare route too, so
 /// that every variant parses the same request.
-const LOADS: [(&str, Shape); 20] = [
+const LOADS: [(&str, Shape); 22] = [
     (
         "bare",
         Shape {
@@ -83,6 +83,12 @@ const LOADS: [(&str, Shape); 20] = [
     ),
     // 19: the origin from a list the application replaces while serving.
     ("#[cors], ReloadableOrigins", RELOADABLE_ALLOWED),
+    // 20, 21: an async function of the app's data decides the origin.
+    ("#[cors], async origin_fn, warm cache", ASYNC_CHECK_ALLOWED),
+    (
+        "#[cors], async origin_fn, no cache",
+        ASYNC_CHECK_UNCACHED_ALLOWED,
+    ),
 ];
 
 /// A request of the scale shape, from the allowed origin.
@@ -98,7 +104,7 @@ const fn at_scale(path: &'static str, preflight: bool, status: u16) -> Shape {
 }
 
 /// The paired ratios reported: (label, numerator, denominator), by index into `LOADS`.
-const RATIOS: [(&str, usize, usize); 17] = [
+const RATIOS: [(&str, usize, usize); 19] = [
     ("#[cors] / bare, actual requests", 2, 0),
     ("actix-cors / bare, actual requests", 3, 0),
     ("#[cors] / actix-cors, actual requests", 2, 3),
@@ -124,6 +130,8 @@ const RATIOS: [(&str, usize, usize); 17] = [
         19,
         2,
     ),
+    ("async origin_fn, warm cache / literal origins", 20, 2),
+    ("async origin_fn, no cache / literal origins", 21, 2),
 ];
 
 /// The app that serves `path`: the scale shape's apps serve a scope each, the other variants a

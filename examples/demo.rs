@@ -104,11 +104,11 @@ async fn account_burst() -> impl Responder {
     HttpResponse::Ok().json("the rate limiter answers first")
 }
 
-/// Tenants' origins: a list the app replaces while it serves (the page's tenant buttons do).
-static TENANT_ORIGINS: ReloadableOrigins = ReloadableOrigins::new();
-
-fn is_tenant(origin: &str) -> bool {
-    TENANT_ORIGINS.allows(origin)
+/// Asks the app's tenant list, a `ReloadableOrigins` kept in app data that the app replaces
+/// while it serves (the page's tenant buttons do). In a real app this could as well be an
+/// `async fn` asking a database, with `origin_fn_ttl` to keep its answers.
+fn is_tenant(origin: &str, tenants: &ReloadableOrigins) -> bool {
+    tenants.allows(origin)
 }
 
 /// Readable by the origins in the tenant list, whatever it holds when the request comes.
@@ -123,9 +123,12 @@ async fn tenant() -> impl Responder {
 /// the old list stays in force.
 #[cors(origins = ["http://localhost:3000"], headers = ["Content-Type"])]
 #[put("/api/tenant/origins")]
-async fn replace_tenant_origins(origins: web::Json<Vec<String>>) -> impl Responder {
-    match TENANT_ORIGINS.replace(origins.iter()) {
-        Ok(()) => HttpResponse::Ok().json(TENANT_ORIGINS.entries()),
+async fn replace_tenant_origins(
+    tenants: web::Data<ReloadableOrigins>,
+    origins: web::Json<Vec<String>>,
+) -> impl Responder {
+    match tenants.replace(origins.iter()) {
+        Ok(()) => HttpResponse::Ok().json(tenants.entries()),
         Err(refused) => HttpResponse::BadRequest().json(refused.to_string()),
     }
 }
@@ -171,11 +174,13 @@ async fn main() -> std::io::Result<()> {
     let api_port: u16 = port("API_PORT", 8080);
     let page_port: u16 = port("PAGE_PORT", 3000);
 
-    TENANT_ORIGINS
+    let tenants = web::Data::new(ReloadableOrigins::new());
+    tenants
         .replace(["https://shop.acme.example"])
         .expect("a valid list");
-    let api = HttpServer::new(|| {
+    let api = HttpServer::new(move || {
         App::new()
+            .app_data(tenants.clone())
             .service(tenant)
             .service(replace_tenant_origins)
             .service(list_items)

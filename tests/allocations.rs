@@ -95,7 +95,7 @@ struct PerRequest {
     bytes: f64,
 }
 
-const CASES: [Shape; 11] = [
+const CASES: [Shape; 13] = [
     BARE_GET,
     CORS_ALLOWED,
     CORS_REFUSED,
@@ -104,6 +104,8 @@ const CASES: [Shape; 11] = [
     CORS_PREFLIGHT_REFUSED,
     TWO_HANDLERS_PREFLIGHT,
     RELOADABLE_ALLOWED,
+    ASYNC_CHECK_ALLOWED,
+    ASYNC_CHECK_UNCACHED_ALLOWED,
     ACTIX_CORS_ALLOWED,
     ACTIX_CORS_NO_ORIGIN,
     ACTIX_CORS_PREFLIGHT,
@@ -165,6 +167,7 @@ fn main() -> ExitCode {
         CORS_REFUSED,
         CORS_NO_ORIGIN,
         RELOADABLE_ALLOWED,
+        ASYNC_CHECK_ALLOWED,
     ] {
         if of(shape).allocations > bare.allocations {
             failures.push(format!("{} adds allocations to a bare GET", shape.name));

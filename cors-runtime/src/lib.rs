@@ -125,6 +125,9 @@
 //! # fn main() {}
 //! ```
 //!
+//! The function may also read the app's `web::Data<T>` and be `async`, with its answers kept per
+//! worker for `origin_fn_ttl` seconds: see [`OriginCheck`].
+//!
 //! # Audit
 //!
 //! [`policies()`] lists every annotated handler's effective policy, with no registration step,

@@ -94,40 +94,32 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let preflight = preflight::is_preflight(req.head());
-        match self.prepared.allow_origin.judge(req.request()) {
-            Judged::Now(verdict) => go_on(&self.service, &self.prepared, req, preflight, verdict),
-            Judged::Later(pending) => CorsFuture {
-                state: State::Judging {
-                    pending,
-                    waiting: Some(Waiting {
-                        request: req,
-                        preflight,
-                        service: self.service.clone(),
-                        prepared: self.prepared.clone(),
-                    }),
-                },
-            },
+        let prepared = &self.prepared;
+        // Judged when the future is polled, like any answer this layer gives by itself.
+        if preflight::is_preflight(req.head()) {
+            return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
+        }
+        match prepared.allow_origin.judge(req.request()) {
+            Judged::Now(verdict) => actual(&self.service, prepared, req, verdict),
+            Judged::Later(pending) => {
+                let then = Then::Actual(self.service.clone());
+                CorsFuture::judging(pending, req, prepared.clone(), then)
+            }
         }
     }
 }
 
-/// What the request does once its origin is judged: a preflight is answered, a refused origin
-/// on a rejecting route is rejected, and anything else goes to the route.
-fn go_on<S, B>(
+/// An actual request whose origin is judged: rejected when its origin is refused on a rejecting
+/// route, else passed to the route.
+fn actual<S, B>(
     service: &S,
     prepared: &Rc<Prepared>,
     req: ServiceRequest,
-    preflight: bool,
     verdict: OriginVerdict,
 ) -> CorsFuture<S, S::Future, B>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
-    if preflight {
-        let answer = WithoutRoute::Preflight(prepared.clone(), verdict);
-        return CorsFuture::without_route(req, answer);
-    }
     if let OriginVerdict::Refused(reason) = verdict {
         let reject = prepared.reject_mismatch && !on_mismatch::is_same_origin(&req);
         let outcome = match reject {
@@ -144,7 +136,7 @@ where
 
 pin_project! {
     /// The response future of [`CorsService`]: a plain enum over the route's own future, so
-    /// nothing is boxed but an `async` origin check's answer.
+    /// nothing is boxed but what an `async` origin check needs.
     pub struct CorsFuture<S, F, B> {
         #[pin]
         state: State<S, F, B>,
@@ -167,40 +159,33 @@ pin_project! {
             prepared: Rc<Prepared>,
             verdict: Option<OriginVerdict>,
         },
-        // Waiting for an `async` origin check, before anything else happens.
-        Judging {
-            pending: PendingVerdict,
-            waiting: Option<Waiting<S>>,
-        },
+        // Waiting for an `async` origin check, before anything else happens. Boxed, for the
+        // same reason the request is kept above.
+        Judging { judging: Box<Judging<S>> },
     }
 }
 
-/// A request waiting for its origin's verdict, and what it goes on with.
-struct Waiting<S> {
-    request: ServiceRequest,
-    preflight: bool,
-    service: Rc<S>,
-    prepared: Rc<Prepared>,
+/// An `async` origin check's answer on its way, and the request waiting for it.
+struct Judging<S> {
+    pending: PendingVerdict,
+    waiting: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
+}
+
+/// What a request waiting for its origin's verdict is.
+enum Then<S> {
+    /// A preflight, which this layer answers.
+    Preflight,
+    /// An actual request, for the route.
+    Actual(Rc<S>),
 }
 
 /// What the middleware answers by itself, without calling the route.
 #[derive(Debug)]
 enum WithoutRoute {
-    /// A preflight, under this policy, with its origin's verdict.
-    Preflight(Rc<Prepared>, OriginVerdict),
+    /// A preflight, under this policy.
+    Preflight(Rc<Prepared>),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
-}
-
-impl WithoutRoute {
-    fn respond(self, request: ServiceRequest) -> ServiceResponse {
-        match self {
-            WithoutRoute::Preflight(prepared, verdict) => {
-                preflight::respond(&prepared, request, verdict)
-            }
-            WithoutRoute::Rejected => request.into_response(on_mismatch::rejected()),
-        }
-    }
 }
 
 impl<S, F, B> CorsFuture<S, F, B> {
@@ -222,6 +207,30 @@ impl<S, F, B> CorsFuture<S, F, B> {
             },
         }
     }
+
+    fn judging(
+        pending: PendingVerdict,
+        request: ServiceRequest,
+        prepared: Rc<Prepared>,
+        then: Then<S>,
+    ) -> Self {
+        let waiting = Some((request, prepared, then));
+        CorsFuture {
+            state: State::Judging {
+                judging: Box::new(Judging { pending, waiting }),
+            },
+        }
+    }
+}
+
+/// This layer's own answer to a preflight; `outermost()` leaves it alone.
+fn answer_preflight<B>(
+    prepared: &Prepared,
+    request: ServiceRequest,
+    verdict: OriginVerdict,
+) -> ServiceResponse<EitherBody<B>> {
+    outermost::mark_answered_by_route();
+    preflight::respond(prepared, request, verdict).map_into_right_body()
 }
 
 impl<S, B> Future for CorsFuture<S, S::Future, B>
@@ -231,25 +240,38 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        const DONE: &str = "CorsFuture polled after completion";
         loop {
             let next = match self.as_mut().project().state.project() {
-                StateProj::Judging { pending, waiting } => {
-                    let verdict = std::task::ready!(Pin::new(pending).poll(cx));
-                    let waiting = waiting.take().expect("CorsFuture polled after completion");
-                    let Waiting {
-                        request,
-                        preflight,
-                        service,
-                        prepared,
-                    } = waiting;
-                    go_on(&*service, &prepared, request, preflight, verdict)
-                }
-                StateProj::WithoutRoute { pending, .. } => {
-                    let (request, without_route) =
-                        pending.take().expect("CorsFuture polled after completion");
-                    // What this layer answers stands; `outermost()` leaves it alone.
-                    outermost::mark_answered_by_route();
-                    return Poll::Ready(Ok(without_route.respond(request).map_into_right_body()));
+                StateProj::WithoutRoute { pending, .. } => match pending.take().expect(DONE) {
+                    (request, WithoutRoute::Preflight(prepared)) => {
+                        match prepared.allow_origin.judge(request.request()) {
+                            Judged::Now(verdict) => {
+                                let answer = answer_preflight(&prepared, request, verdict);
+                                return Poll::Ready(Ok(answer));
+                            }
+                            Judged::Later(pending) => {
+                                CorsFuture::judging(pending, request, prepared, Then::Preflight)
+                            }
+                        }
+                    }
+                    (request, WithoutRoute::Rejected) => {
+                        outermost::mark_answered_by_route();
+                        let rejected = request.into_response(on_mismatch::rejected());
+                        return Poll::Ready(Ok(rejected.map_into_right_body()));
+                    }
+                },
+                StateProj::Judging { judging } => {
+                    let verdict = std::task::ready!(Pin::new(&mut judging.pending).poll(cx));
+                    match judging.waiting.take().expect(DONE) {
+                        (request, prepared, Then::Preflight) => {
+                            let answer = answer_preflight(&prepared, request, verdict);
+                            return Poll::Ready(Ok(answer));
+                        }
+                        (request, prepared, Then::Actual(service)) => {
+                            actual(&*service, &prepared, request, verdict)
+                        }
+                    }
                 }
                 StateProj::Actual {
                     inner,

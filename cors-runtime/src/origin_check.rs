@@ -38,6 +38,36 @@ use actix_web::HttpRequest;
 ///
 /// Implemented by the library for those four forms only; the parameter `Form` tells them apart
 /// and is never written by hand.
+///
+/// ```
+/// use actix_web::{get, test, web, App, HttpResponse};
+/// use cors_runtime::cors;
+///
+/// /// The app's tenant table (a database pool, in a real app).
+/// struct Tenants(Vec<String>);
+///
+/// async fn is_tenant(origin: &str, tenants: &Tenants) -> bool {
+///     tenants.0.iter().any(|tenant| tenant == origin)
+/// }
+///
+/// #[cors(origins = ["https://app.example.com"], origin_fn = is_tenant, origin_fn_ttl = 60)]
+/// #[get("/orders")]
+/// async fn orders() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// # #[actix_web::main]
+/// # async fn main() {
+/// let tenants = web::Data::new(Tenants(vec!["https://shop.acme.example".into()]));
+/// let app = test::init_service(App::new().app_data(tenants).service(orders)).await;
+///
+/// let from = |origin| test::TestRequest::get().uri("/orders").insert_header(("Origin", origin));
+/// let res = test::call_service(&app, from("https://shop.acme.example").to_request()).await;
+/// assert_eq!(res.headers()["access-control-allow-origin"], "https://shop.acme.example");
+/// let res = test::call_service(&app, from("https://evil.example").to_request()).await;
+/// assert!(!res.headers().contains_key("access-control-allow-origin"));
+/// # }
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an `origin_fn`",
     label = "expected `fn(&str) -> bool`, `fn(&str, &T) -> bool`, or an `async fn` of either form",

@@ -175,39 +175,31 @@ where
             // Nobody's: the app's own business, as without this layer.
             return OutermostFuture::passed(self.service.call(req));
         };
-        let preflight = preflight::is_preflight(req.head());
+        // Judged when the future is polled, like any answer this layer gives by itself.
+        if preflight::is_preflight(req.head()) {
+            return OutermostFuture::preflight(req, prepared);
+        }
         match prepared.allow_origin.judge(req.request()) {
-            Judged::Now(verdict) => go_on(&self.service, prepared, req, preflight, verdict),
-            Judged::Later(pending) => OutermostFuture {
-                state: State::Judging {
-                    pending,
-                    waiting: Some(Waiting {
-                        request: req,
-                        preflight,
-                        service: self.service.clone(),
-                        prepared,
-                    }),
-                },
-            },
+            Judged::Now(verdict) => watched(&self.service, prepared, req, verdict),
+            Judged::Later(pending) => {
+                let then = Then::Actual(self.service.clone());
+                OutermostFuture::judging(pending, req, prepared, then)
+            }
         }
     }
 }
 
-/// What the request does once its origin is judged: a preflight is answered here, and an actual
-/// request goes on, watched for a response the route's layer does not see.
-fn go_on<S, B>(
+/// An actual request whose origin is judged, passed on and watched for a response the route's
+/// layer does not see.
+fn watched<S, B>(
     service: &S,
     prepared: Rc<Prepared>,
     req: ServiceRequest,
-    preflight: bool,
     verdict: OriginVerdict,
 ) -> OutermostFuture<S, S::Future>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
-    if preflight {
-        return OutermostFuture::preflight(req, prepared, verdict);
-    }
     // Logged only if this layer serves the response: the route's layer logs what it sees.
     let refusal = match &verdict {
         OriginVerdict::Refused(reason) => {
@@ -225,12 +217,18 @@ where
     OutermostFuture::watched(inner, actual, seen)
 }
 
-/// A request waiting for its origin's verdict, and what it goes on with.
-struct Waiting<S> {
-    request: ServiceRequest,
-    preflight: bool,
-    service: Rc<S>,
-    prepared: Rc<Prepared>,
+/// An `async` origin check's answer on its way, and the request waiting for it.
+struct Judging<S> {
+    pending: PendingVerdict,
+    waiting: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
+}
+
+/// What a request waiting for its origin's verdict is.
+enum Then<S> {
+    /// A preflight, which this layer answers.
+    Preflight,
+    /// An actual request, for the services inside.
+    Actual(Rc<S>),
 }
 
 /// An actual request's policy, its verdict and the log line of a refusal, for a response the
@@ -263,7 +261,7 @@ pin_project! {
     #[project = StateProj]
     enum State<S, F> {
         // A preflight answered here, under this policy.
-        Preflight { pending: Option<(ServiceRequest, Rc<Prepared>, OriginVerdict)> },
+        Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
         // Passed on, with nothing to add.
         Passed {
             #[pin]
@@ -277,19 +275,31 @@ pin_project! {
             unseen: Option<Unseen>,
             seen_by_route: bool,
         },
-        // Waiting for an `async` origin check, before anything else happens.
-        Judging {
-            pending: PendingVerdict,
-            waiting: Option<Waiting<S>>,
-        },
+        // Waiting for an `async` origin check, before anything else happens. Boxed, as this
+        // enum is as large as its largest variant, and every other request moves it.
+        Judging { judging: Box<Judging<S>> },
     }
 }
 
 impl<S, F> OutermostFuture<S, F> {
-    fn preflight(request: ServiceRequest, prepared: Rc<Prepared>, verdict: OriginVerdict) -> Self {
+    fn preflight(request: ServiceRequest, prepared: Rc<Prepared>) -> Self {
         OutermostFuture {
             state: State::Preflight {
-                pending: Some((request, prepared, verdict)),
+                pending: Some((request, prepared)),
+            },
+        }
+    }
+
+    fn judging(
+        pending: PendingVerdict,
+        request: ServiceRequest,
+        prepared: Rc<Prepared>,
+        then: Then<S>,
+    ) -> Self {
+        let waiting = Some((request, prepared, then));
+        OutermostFuture {
+            state: State::Judging {
+                judging: Box::new(Judging { pending, waiting }),
             },
         }
     }
@@ -318,28 +328,33 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        const DONE: &str = "OutermostFuture polled after completion";
         loop {
             let next = match self.as_mut().project().state.project() {
-                StateProj::Judging { pending, waiting } => {
-                    let verdict = std::task::ready!(Pin::new(&mut *pending).poll(cx));
-                    let waiting = waiting
-                        .take()
-                        .expect("OutermostFuture polled after completion");
-                    let Waiting {
-                        request,
-                        preflight,
-                        service,
-                        prepared,
-                    } = waiting;
-                    pending.hand_over(request.request(), &verdict);
-                    go_on(&*service, prepared, request, preflight, verdict)
-                }
                 StateProj::Preflight { pending } => {
-                    let (request, prepared, verdict) = pending
-                        .take()
-                        .expect("OutermostFuture polled after completion");
-                    let response = preflight::respond(&prepared, request, verdict);
-                    return Poll::Ready(Ok(response.map_into_right_body()));
+                    let (request, prepared) = pending.take().expect(DONE);
+                    match prepared.allow_origin.judge(request.request()) {
+                        Judged::Now(verdict) => {
+                            let answer = preflight::respond(&prepared, request, verdict);
+                            return Poll::Ready(Ok(answer.map_into_right_body()));
+                        }
+                        Judged::Later(pending) => {
+                            OutermostFuture::judging(pending, request, prepared, Then::Preflight)
+                        }
+                    }
+                }
+                StateProj::Judging { judging } => {
+                    let verdict = std::task::ready!(Pin::new(&mut judging.pending).poll(cx));
+                    match judging.waiting.take().expect(DONE) {
+                        (request, prepared, Then::Preflight) => {
+                            let answer = preflight::respond(&prepared, request, verdict);
+                            return Poll::Ready(Ok(answer.map_into_right_body()));
+                        }
+                        (request, prepared, Then::Actual(service)) => {
+                            judging.pending.hand_over(request.request(), &verdict);
+                            watched(&*service, prepared, request, verdict)
+                        }
+                    }
                 }
                 StateProj::Passed { inner } => {
                     return inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)

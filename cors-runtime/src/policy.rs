@@ -168,7 +168,8 @@ impl Policy {
     /// Whether the policy allows `origin`, the value of a request's `Origin` header: the verdict
     /// the route's layer reaches for it, from the listed origins and patterns, the `origins_env`
     /// entries (once an app with the route was built, which is when the variable is read) and
-    /// `origin_fn`. `*` allows every origin. A value from `named_policy!` is a policy of its own
+    /// an `origin_fn` of the form `fn(&str) -> bool`. There is no request here, so an `origin_fn`
+    /// that reads app data or is `async` is not asked: it allows nothing (it fails closed). `*` allows every origin. A value from `named_policy!` is a policy of its own
     /// that no app builds, so its `origins_env` is never read: it allows only what its other
     /// sources allow (it fails closed).
     ///

@@ -4,6 +4,7 @@
 //!
 //!     cargo test --test properties                  # PROPTEST_CASES=5000 for a longer run
 
+mod app_check;
 mod guarded;
 mod reference;
 mod reload;

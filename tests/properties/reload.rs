@@ -1,12 +1,13 @@
 //! A reload races requests: one thread replaces a `ReloadableOrigins` list again and again while
-//! an app on another thread serves requests whose route consults it. No request is ever granted
-//! an origin that no list the handle held ever named.
+//! an app on another thread serves requests whose route consults it, through a `static` and a
+//! plain function, or through app data and an `async` function whose answers are kept. No request
+//! is ever granted an origin that no list the handle held ever named.
 
 use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::test as actix_test;
-use actix_web::{get, App, HttpResponse};
+use actix_web::{get, web, App, HttpResponse};
 use cors_runtime::{cors, ReloadableOrigins};
 use proptest::prelude::*;
 
@@ -19,6 +20,21 @@ fn raced(origin: &str) -> bool {
 #[cors(origin_fn = crate::reload::raced)]
 #[get("/raced")]
 async fn raced_route() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+async fn raced_in_app_data(origin: &str, list: &ReloadableOrigins) -> bool {
+    actix_web::rt::task::yield_now().await;
+    list.allows(origin)
+}
+
+#[cors(
+    origin_fn = crate::reload::raced_in_app_data,
+    origin_fn_ttl = 1,
+    origin_fn_cache_size = 2
+)]
+#[get("/raced-in-app-data")]
+async fn raced_in_app_data_route() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
@@ -62,6 +78,52 @@ proptest! {
                 let origin = UNIVERSE[round % UNIVERSE.len()];
                 let req = actix_test::TestRequest::get()
                     .uri("/raced")
+                    .insert_header((header::ORIGIN, origin))
+                    .to_request();
+                let res = actix_test::call_service(&app, req).await;
+                if res.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_some_and(|v| v == origin) {
+                    granted.push(origin);
+                }
+            }
+            granted
+        });
+        reloader.join().unwrap();
+        let held = held.lock().unwrap();
+        for origin in granted {
+            prop_assert!(
+                held.iter().any(|list| list.contains(&origin)),
+                "{origin} was granted, and no list held it: {lists:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_request_is_granted_by_a_list_in_app_data_that_never_held_its_origin(
+        lists in lists(),
+    ) {
+        let list = web::Data::new(ReloadableOrigins::new());
+        let held = Arc::new(Mutex::new(vec![lists[0].clone()]));
+        list.replace(&lists[0]).unwrap();
+        let reloader = {
+            let (held, lists, list) = (held.clone(), lists.clone(), list.clone());
+            std::thread::spawn(move || {
+                for round in 0..400 {
+                    let next = &lists[round % lists.len()];
+                    held.lock().unwrap().push(next.clone());
+                    list.replace(next).unwrap();
+                }
+            })
+        };
+        let granted = actix_web::rt::System::new().block_on(async {
+            let app = actix_test::init_service(
+                App::new().app_data(list.clone()).service(raced_in_app_data_route),
+            )
+            .await;
+            let mut granted = Vec::new();
+            for round in 0..400 {
+                let origin = UNIVERSE[round % UNIVERSE.len()];
+                let req = actix_test::TestRequest::get()
+                    .uri("/raced-in-app-data")
                     .insert_header((header::ORIGIN, origin))
                     .to_request();
                 let res = actix_test::call_service(&app, req).await;

@@ -95,6 +95,47 @@ async fn with_reloadable_origins() -> HttpResponse {
     hello()
 }
 
+/// The `#[cors]` route again, its origin decided by an `async` function of the app's data (a
+/// tenant table), with its answers kept per worker: after the first request, a cache lookup.
+pub const ASYNC_CHECK: &str = "/tena";
+
+/// The same function without a kept answer: each request waits for it.
+pub const ASYNC_CHECK_UNCACHED: &str = "/tenu";
+
+/// What a tenant table answers from: a set the app loaded.
+pub struct TenantTable(std::collections::HashSet<&'static str>);
+
+async fn is_tenant(origin: &str, tenants: &TenantTable) -> bool {
+    tenants.0.contains(origin)
+}
+
+async fn is_tenant_uncached(origin: &str, tenants: &TenantTable) -> bool {
+    tenants.0.contains(origin)
+}
+
+#[cors(
+    origin_fn = is_tenant,
+    origin_fn_ttl = 60,
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/tena")]
+async fn with_async_check() -> HttpResponse {
+    hello()
+}
+
+#[cors(
+    origin_fn = is_tenant_uncached,
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/tenu")]
+async fn with_async_check_uncached() -> HttpResponse {
+    hello()
+}
+
 /// Two handlers on one path, `GET` then `PUT`, each under `#[cors]`: the router meets the `GET`
 /// route first, also with a preflight for the `PUT`.
 pub const TWO_HANDLERS: &str = "/twoh";
@@ -136,6 +177,8 @@ pub fn configure(config: &mut web::ServiceConfig) {
         ACTIX_CORS,
         TWO_HANDLERS,
         RELOADABLE,
+        ASYNC_CHECK,
+        ASYNC_CHECK_UNCACHED,
     ] {
         configure_one(path, config);
     }
@@ -173,6 +216,14 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
                 .replace([ALLOWED_ORIGIN])
                 .expect("a valid list");
             config.service(with_reloadable_origins);
+        }
+        ASYNC_CHECK | ASYNC_CHECK_UNCACHED => {
+            let tenants = TenantTable([ALLOWED_ORIGIN].into_iter().collect());
+            config.app_data(web::Data::new(tenants));
+            match path {
+                ASYNC_CHECK => config.service(with_async_check),
+                _ => config.service(with_async_check_uncached),
+            };
         }
         _ => panic!("no benchmark variant is served at {path}"),
     }
@@ -283,6 +334,22 @@ pub const OUTERMOST_PREFLIGHT: Shape = shape(
 pub const RELOADABLE_ALLOWED: Shape = shape(
     "#[cors] GET, origin from a ReloadableOrigins",
     RELOADABLE,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+
+pub const ASYNC_CHECK_ALLOWED: Shape = shape(
+    "#[cors] GET, async origin_fn over app data, warm cache",
+    ASYNC_CHECK,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+
+pub const ASYNC_CHECK_UNCACHED_ALLOWED: Shape = shape(
+    "#[cors] GET, async origin_fn over app data, no cache",
+    ASYNC_CHECK_UNCACHED,
     Some(ALLOWED_ORIGIN),
     false,
     200,
