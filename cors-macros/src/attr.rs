@@ -423,25 +423,27 @@ fn str_lit(key: &Ident, value: Expr, example: &str) -> syn::Result<LitStr> {
 }
 
 fn int_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
-    match value {
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(lit), ..
-        }) => Ok(lit),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("`{key}` takes a whole number of seconds from 0 to 86400, like `{key} = 600`"),
-        )),
-    }
+    whole_number(
+        key,
+        value,
+        "a whole number of seconds from 0 to 86400",
+        "600",
+    )
 }
 
 fn count_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
+    whole_number(key, value, "a whole number of answers", "10000")
+}
+
+/// An integer literal; anything else is refused with what the key takes and an example.
+fn whole_number(key: &Ident, value: Expr, takes: &str, example: &str) -> syn::Result<LitInt> {
     match value {
         Expr::Lit(ExprLit {
             lit: Lit::Int(lit), ..
         }) => Ok(lit),
         other => Err(syn::Error::new_spanned(
             other,
-            format!("`{key}` takes a whole number of answers, like `{key} = 10000`"),
+            format!("`{key}` takes {takes}, like `{key} = {example}`"),
         )),
     }
 }

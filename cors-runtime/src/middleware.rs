@@ -16,7 +16,7 @@ use pin_project_lite::pin_project;
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
 use crate::on_mismatch;
-use crate::origin_fn_source::{Judged, PendingVerdict};
+use crate::origin_fn_source::{Answered, Judged, PendingVerdict, Then, Waiting};
 use crate::outermost;
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
@@ -161,22 +161,8 @@ pin_project! {
         },
         // Waiting for an `async` origin check, before anything else happens. Boxed, for the
         // same reason the request is kept above.
-        Judging { judging: Box<Judging<S>> },
+        Judging { waiting: Box<Waiting<S>> },
     }
-}
-
-/// An `async` origin check's answer on its way, and the request waiting for it.
-struct Judging<S> {
-    pending: PendingVerdict,
-    waiting: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
-}
-
-/// What a request waiting for its origin's verdict is.
-enum Then<S> {
-    /// A preflight, which this layer answers.
-    Preflight,
-    /// An actual request, for the route.
-    Actual(Rc<S>),
 }
 
 /// What the middleware answers by itself, without calling the route.
@@ -214,10 +200,9 @@ impl<S, F, B> CorsFuture<S, F, B> {
         prepared: Rc<Prepared>,
         then: Then<S>,
     ) -> Self {
-        let waiting = Some((request, prepared, then));
         CorsFuture {
             state: State::Judging {
-                judging: Box::new(Judging { pending, waiting }),
+                waiting: Waiting::boxed(pending, request, prepared, then),
             },
         }
     }
@@ -261,16 +246,19 @@ where
                         return Poll::Ready(Ok(rejected.map_into_right_body()));
                     }
                 },
-                StateProj::Judging { judging } => {
-                    let verdict = std::task::ready!(Pin::new(&mut judging.pending).poll(cx));
-                    match judging.waiting.take().expect(DONE) {
-                        (request, prepared, Then::Preflight) => {
-                            let answer = answer_preflight(&prepared, request, verdict);
-                            return Poll::Ready(Ok(answer));
+                StateProj::Judging { waiting } => {
+                    let Answered {
+                        verdict,
+                        request,
+                        prepared,
+                        then,
+                        ..
+                    } = std::task::ready!(waiting.poll(cx));
+                    match then {
+                        Then::Preflight => {
+                            return Poll::Ready(Ok(answer_preflight(&prepared, request, verdict)))
                         }
-                        (request, prepared, Then::Actual(service)) => {
-                            actual(&*service, &prepared, request, verdict)
-                        }
+                        Then::Actual(service) => actual(&*service, &prepared, request, verdict),
                     }
                 }
                 StateProj::Actual {

@@ -11,6 +11,7 @@
 //! the same for every request a route serves, so the answer stays a function of the origin.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -81,15 +82,9 @@ pub trait OriginCheck<Form>: Copy + Sync + 'static {
     #[doc(hidden)]
     const PLAIN: bool = false;
 
-    /// Where the app data the check reads lives, for the cache's key: `Ok(0)` for a check that
-    /// reads none, `Err` with the type's name when the app does not hold it.
+    /// The app data the check reads: [`NoAppData`] or [`InAppData<T>`].
     #[doc(hidden)]
-    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str>;
-
-    /// A test of whether the app data found for `request` is still alive, for a cache that
-    /// outlives an app (a worker's tests build many): `None` for a check that reads none.
-    #[doc(hidden)]
-    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive>;
+    type AppData: AppData;
 
     /// Starts the check of `origin`, a serialized origin already checked to be one.
     #[doc(hidden)]
@@ -103,10 +98,53 @@ pub trait OriginCheck<Form>: Copy + Sync + 'static {
     }
 }
 
-/// Whether the app data a cache was made for is still alive (see
-/// [`OriginCheck::app_data_alive`]).
+/// Whether the app data a cache was made for is still alive (see [`AppData::alive`]).
 #[doc(hidden)]
 pub type AppDataAlive = Box<dyn Fn() -> bool>;
+
+/// Where a check's app data is found, for the cache's key.
+#[doc(hidden)]
+pub trait AppData {
+    /// Where the data lives: `Ok(0)` for a check that reads none, `Err` with the type's name
+    /// when the app does not hold it.
+    fn address(request: &HttpRequest) -> Result<usize, &'static str>;
+
+    /// A test of whether the data found for `request` is still alive, for a cache that outlives
+    /// an app (a worker's tests build many): `None` for a check that reads none.
+    fn alive(request: &HttpRequest) -> Option<AppDataAlive>;
+}
+
+/// The app data of a check that reads none.
+#[doc(hidden)]
+pub struct NoAppData;
+
+impl AppData for NoAppData {
+    fn address(_: &HttpRequest) -> Result<usize, &'static str> {
+        Ok(0)
+    }
+
+    fn alive(_: &HttpRequest) -> Option<AppDataAlive> {
+        None
+    }
+}
+
+/// The app data of a check that reads the app's `web::Data<T>`.
+#[doc(hidden)]
+pub struct InAppData<T>(PhantomData<fn() -> T>);
+
+impl<T: 'static> AppData for InAppData<T> {
+    fn address(request: &HttpRequest) -> Result<usize, &'static str> {
+        match data::<T>(request) {
+            Some(data) => Ok(Arc::as_ptr(&data.clone().into_inner()) as *const () as usize),
+            None => Err(std::any::type_name::<Data<T>>()),
+        }
+    }
+
+    fn alive(request: &HttpRequest) -> Option<AppDataAlive> {
+        let weak = Arc::downgrade(&data::<T>(request)?.clone().into_inner());
+        Some(Box::new(move || weak.strong_count() > 0))
+    }
+}
 
 /// The forms of [`OriginCheck`], told apart by type so that each function matches one.
 #[doc(hidden)]
@@ -144,31 +182,13 @@ fn data<T: 'static>(request: &HttpRequest) -> Option<&Data<T>> {
     request.app_data::<Data<T>>()
 }
 
-fn data_address<T: 'static>(request: &HttpRequest) -> Result<usize, &'static str> {
-    match data::<T>(request) {
-        Some(data) => Ok(Arc::as_ptr(&data.clone().into_inner()) as *const () as usize),
-        None => Err(std::any::type_name::<Data<T>>()),
-    }
-}
-
-fn data_alive<T: 'static>(request: &HttpRequest) -> Option<AppDataAlive> {
-    let weak = Arc::downgrade(&data::<T>(request)?.clone().into_inner());
-    Some(Box::new(move || weak.strong_count() > 0))
-}
-
 impl<F> OriginCheck<form::Plain> for F
 where
     F: Fn(&str) -> bool + Copy + Sync + 'static,
 {
     const PLAIN: bool = true;
 
-    fn app_data_address(_: &HttpRequest) -> Result<usize, &'static str> {
-        Ok(0)
-    }
-
-    fn app_data_alive(_: &HttpRequest) -> Option<AppDataAlive> {
-        None
-    }
+    type AppData = NoAppData;
 
     fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
         Checked::Decided(self(as_str(origin)))
@@ -184,13 +204,7 @@ where
     F: Fn(&str, &T) -> bool + Copy + Sync + 'static,
     T: 'static,
 {
-    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str> {
-        data_address::<T>(request)
-    }
-
-    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive> {
-        data_alive::<T>(request)
-    }
+    type AppData = InAppData<T>;
 
     fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
         match data::<T>(request) {
@@ -204,13 +218,7 @@ impl<F> OriginCheck<form::Async> for F
 where
     F: AsyncFn(&str) -> bool + Copy + Sync + 'static,
 {
-    fn app_data_address(_: &HttpRequest) -> Result<usize, &'static str> {
-        Ok(0)
-    }
-
-    fn app_data_alive(_: &HttpRequest) -> Option<AppDataAlive> {
-        None
-    }
+    type AppData = NoAppData;
 
     fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
         // The header value is reference-counted: the future owns it without a copy.
@@ -224,13 +232,7 @@ where
     F: AsyncFn(&str, &T) -> bool + Copy + Sync + 'static,
     T: 'static,
 {
-    fn app_data_address(request: &HttpRequest) -> Result<usize, &'static str> {
-        data_address::<T>(request)
-    }
-
-    fn app_data_alive(request: &HttpRequest) -> Option<AppDataAlive> {
-        data_alive::<T>(request)
-    }
+    type AppData = InAppData<T>;
 
     fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
         let Some(data) = data::<T>(request) else {
@@ -244,9 +246,9 @@ where
 /// A check of any form, as a policy's `static` stores it (behind `&'static dyn`).
 #[doc(hidden)]
 pub trait ErasedOriginFn: Sync {
-    /// See [`OriginCheck::app_data_address`].
+    /// See [`AppData::address`].
     fn app_data_address(&self, request: &HttpRequest) -> Result<usize, &'static str>;
-    /// See [`OriginCheck::app_data_alive`].
+    /// See [`AppData::alive`].
     fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive>;
     /// See [`OriginCheck::start`].
     fn start(&self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
@@ -288,8 +290,8 @@ impl<F: Copy> OriginFnOf<F> {
     {
         OriginFnOf {
             function,
-            app_data_address: <F as OriginCheck<Form>>::app_data_address,
-            app_data_alive: <F as OriginCheck<Form>>::app_data_alive,
+            app_data_address: <F::AppData as AppData>::address,
+            app_data_alive: <F::AppData as AppData>::alive,
             start: <F as OriginCheck<Form>>::start,
             decide_now: <F as OriginCheck<Form>>::decide_now,
             plain: <F as OriginCheck<Form>>::PLAIN,

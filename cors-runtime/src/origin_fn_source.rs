@@ -8,12 +8,14 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use actix_web::dev::ServiceRequest;
 use actix_web::http::header::HeaderValue;
 use actix_web::{HttpMessage, HttpRequest};
 
 use crate::headers::OriginVerdict;
 use crate::origin_cache::{self, CacheBounds, OriginCache};
 use crate::origin_check::{Checked, ErasedOriginFn};
+use crate::prepared::Prepared;
 use crate::refusal::Refusal;
 use crate::runtime_origins::{as_web_origin, OriginFn};
 
@@ -147,18 +149,6 @@ pub(crate) struct PendingVerdict {
     handover: Handover,
 }
 
-impl PendingVerdict {
-    /// Leaves the answer on `request` for the route's layer, once `outermost()` has waited for
-    /// it: without a cache, the route's layer would otherwise ask the function again.
-    pub(crate) fn hand_over(&self, request: &HttpRequest, verdict: &OriginVerdict) {
-        let allowed = matches!(verdict, OriginVerdict::Reflected(_));
-        request.extensions_mut().insert(HandedOver {
-            handover: self.handover,
-            allowed,
-        });
-    }
-}
-
 impl Future for PendingVerdict {
     type Output = OriginVerdict;
 
@@ -168,6 +158,67 @@ impl Future for PendingVerdict {
             cache.insert(self.origin.as_bytes(), allowed);
         }
         Poll::Ready(verdict(&self.origin, allowed))
+    }
+}
+
+/// A request waiting for an `async` check's answer, and what it goes on to be: the one shape both
+/// layers keep while they wait (boxed, as their futures' other states are small).
+pub(crate) struct Waiting<S> {
+    pending: PendingVerdict,
+    request: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
+}
+
+/// What a request waiting for its origin's verdict is.
+pub(crate) enum Then<S> {
+    /// A preflight, which the waiting layer answers.
+    Preflight,
+    /// An actual request, for the services inside the layer.
+    Actual(Rc<S>),
+}
+
+/// A waiting request, once its origin's verdict came.
+pub(crate) struct Answered<S> {
+    pub(crate) verdict: OriginVerdict,
+    pub(crate) request: ServiceRequest,
+    pub(crate) prepared: Rc<Prepared>,
+    pub(crate) then: Then<S>,
+    handover: Handover,
+}
+
+impl<S> Waiting<S> {
+    pub(crate) fn boxed(
+        pending: PendingVerdict,
+        request: ServiceRequest,
+        prepared: Rc<Prepared>,
+        then: Then<S>,
+    ) -> Box<Self> {
+        let request = Some((request, prepared, then));
+        Box::new(Waiting { pending, request })
+    }
+
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Answered<S>> {
+        let verdict = std::task::ready!(Pin::new(&mut self.pending).poll(cx));
+        let waiting = self.request.take();
+        let (request, prepared, then) = waiting.expect("a waiting request polled after its answer");
+        Poll::Ready(Answered {
+            verdict,
+            request,
+            prepared,
+            then,
+            handover: self.pending.handover,
+        })
+    }
+}
+
+impl<S> Answered<S> {
+    /// Leaves the answer on the request for the route's layer, once `outermost()` has waited for
+    /// it: without a cache, the route's layer would otherwise ask the function again.
+    pub(crate) fn hand_over(&self) {
+        let allowed = matches!(self.verdict, OriginVerdict::Reflected(_));
+        self.request.extensions_mut().insert(HandedOver {
+            handover: self.handover,
+            allowed,
+        });
     }
 }
 

@@ -31,7 +31,7 @@ use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
-use crate::origin_fn_source::{Judged, PendingVerdict};
+use crate::origin_fn_source::{Answered, Judged, PendingVerdict, Then, Waiting};
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
@@ -217,20 +217,6 @@ where
     OutermostFuture::watched(inner, actual, seen)
 }
 
-/// An `async` origin check's answer on its way, and the request waiting for it.
-struct Judging<S> {
-    pending: PendingVerdict,
-    waiting: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
-}
-
-/// What a request waiting for its origin's verdict is.
-enum Then<S> {
-    /// A preflight, which this layer answers.
-    Preflight,
-    /// An actual request, for the services inside.
-    Actual(Rc<S>),
-}
-
 /// An actual request's policy, its verdict and the log line of a refusal, for a response the
 /// route's layer did not see.
 struct Unseen {
@@ -277,7 +263,7 @@ pin_project! {
         },
         // Waiting for an `async` origin check, before anything else happens. Boxed, as this
         // enum is as large as its largest variant, and every other request moves it.
-        Judging { judging: Box<Judging<S>> },
+        Judging { waiting: Box<Waiting<S>> },
     }
 }
 
@@ -296,10 +282,9 @@ impl<S, F> OutermostFuture<S, F> {
         prepared: Rc<Prepared>,
         then: Then<S>,
     ) -> Self {
-        let waiting = Some((request, prepared, then));
         OutermostFuture {
             state: State::Judging {
-                judging: Box::new(Judging { pending, waiting }),
+                waiting: Waiting::boxed(pending, request, prepared, then),
             },
         }
     }
@@ -343,17 +328,24 @@ where
                         }
                     }
                 }
-                StateProj::Judging { judging } => {
-                    let verdict = std::task::ready!(Pin::new(&mut judging.pending).poll(cx));
-                    match judging.waiting.take().expect(DONE) {
-                        (request, prepared, Then::Preflight) => {
+                StateProj::Judging { waiting } => {
+                    let answered = std::task::ready!(waiting.poll(cx));
+                    if let Then::Actual(_) = answered.then {
+                        answered.hand_over();
+                    }
+                    let Answered {
+                        verdict,
+                        request,
+                        prepared,
+                        then,
+                        ..
+                    } = answered;
+                    match then {
+                        Then::Preflight => {
                             let answer = preflight::respond(&prepared, request, verdict);
                             return Poll::Ready(Ok(answer.map_into_right_body()));
                         }
-                        (request, prepared, Then::Actual(service)) => {
-                            judging.pending.hand_over(request.request(), &verdict);
-                            watched(&*service, prepared, request, verdict)
-                        }
+                        Then::Actual(service) => watched(&*service, prepared, request, verdict),
                     }
                 }
                 StateProj::Passed { inner } => {
