@@ -462,3 +462,29 @@ async fn outermost_waits_for_the_answer_and_asks_once_per_request() {
     assert!(cors_headers(&res).is_empty());
     assert_eq!(tenants.asked(), 4);
 }
+
+#[actix_web::test]
+async fn the_audit_names_the_function_and_how_its_answers_are_kept() {
+    let line = |route: &str| {
+        let policy = cors_runtime::policies()
+            .into_iter()
+            .find(|policy| policy.route() == route)
+            .expect("listed");
+        policy.to_string()
+    };
+    assert!(
+        line("small")
+            .contains("origin_fn is_tenant_small (in app_origin_fn; answers kept 1 s, at most 2)"),
+        "{}",
+        line("small")
+    );
+    assert!(line("cached").contains("answers kept 60 s, at most 10000)"));
+    assert!(line("uncached").contains("origin_fn is_tenant (in app_origin_fn)"));
+    let function = cors_runtime::policies()
+        .into_iter()
+        .find(|policy| policy.route() == "partners")
+        .and_then(|policy| policy.origin_fn())
+        .expect("an origin_fn");
+    assert!(!function.is_plain());
+    assert_eq!(function.cache(), None);
+}

@@ -55,7 +55,8 @@ pub struct Policy {
 /// One entry of a policy's allowed origins, as [`Policy::origins`] lists them.
 ///
 /// Displayed, an entry reads as the policy wrote it: `https://app.example.com`,
-/// `https://*.example.com`, `*`, `$VAR (not read yet)`, `origin_fn path (in module)`.
+/// `https://*.example.com`, `*`, `$VAR (not read yet)`, `origin_fn path (in module)`, or with
+/// `origin_fn_ttl`, `origin_fn path (in module; answers kept 60 s, at most 10000)`.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum AllowedOrigin {
@@ -96,12 +97,18 @@ impl std::fmt::Display for AllowedOrigin {
             AllowedOrigin::Pattern(pattern) => pattern.fmt(f),
             AllowedOrigin::LoopbackAnyPort(any_port) => any_port.fmt(f),
             AllowedOrigin::Unread { var } => write!(f, "${var} (not read yet)"),
-            AllowedOrigin::Function(function) => write!(
-                f,
-                "origin_fn {} (in {})",
-                function.name(),
-                function.resolved_in()
-            ),
+            AllowedOrigin::Function(function) => {
+                write!(
+                    f,
+                    "origin_fn {} (in {}",
+                    function.name(),
+                    function.resolved_in()
+                )?;
+                if let Some((ttl, entries)) = function.cache() {
+                    write!(f, "; answers kept {} s, at most {entries}", ttl.as_secs())?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
