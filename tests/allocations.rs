@@ -112,12 +112,14 @@ const CASES: [Shape; 13] = [
 ];
 
 /// The `#[cors]` cases again, in an app wrapped in `cors_runtime::outermost()`.
-const OUTERMOST_CASES: [Shape; 5] = [
+const OUTERMOST_CASES: [Shape; 7] = [
     CORS_ALLOWED,
     CORS_REFUSED,
     CORS_NO_ORIGIN,
     CORS_PREFLIGHT,
     TWO_HANDLERS_PREFLIGHT,
+    ASYNC_CHECK_ALLOWED,
+    ASYNC_CHECK_UNCACHED_ALLOWED,
 ];
 
 fn main() -> ExitCode {
@@ -191,8 +193,11 @@ fn main() -> ExitCode {
             failures.push(format!("{} allocates no less than actix-cors'", shape.name));
         }
     }
+    // An app-data `origin_fn` under `outermost()` pays for handing its verdict to the route's
+    // layer (the request's extensions): reported, not held to the target of routes without one.
+    let hands_over = |case: &Shape| [ASYNC_CHECK, ASYNC_CHECK_UNCACHED].contains(&case.path);
     for (case, count) in OUTERMOST_CASES.iter().zip(&outermost_counts) {
-        if count.allocations > of(*case).allocations {
+        if !hands_over(case) && count.allocations > of(*case).allocations {
             failures.push(format!("outermost() adds allocations to {}", case.name));
         }
     }

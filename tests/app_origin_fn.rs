@@ -488,3 +488,188 @@ async fn the_audit_names_the_function_and_how_its_answers_are_kept() {
     assert!(!function.is_plain());
     assert_eq!(function.cache(), None);
 }
+
+/// The route's tenants live on its scope, not on the App.
+fn in_scope(tenants: web::Data<Tenants>) -> actix_web::Scope {
+    web::scope("/in-scope").app_data(tenants).service(uncached)
+}
+
+#[actix_web::test]
+async fn outermost_reads_the_apps_data_and_a_route_that_sees_other_data_refuses_and_rejects() {
+    // Data on the scope only: outermost() runs before the scope adds it, so it cannot vouch for
+    // any origin, and the route's layer, which sees it, will not take a verdict reached without.
+    let scoped = Tenants::new(&[SHOP]);
+    let app = test::init_service(
+        App::new()
+            .service(in_scope(scoped.clone()))
+            .wrap(from_fn(require_token))
+            .wrap(cors_runtime::outermost()),
+    )
+    .await;
+    let res = test::call_service(
+        &app,
+        preflight("/in-scope/uncached", SHOP, "PUT", None).to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(cors_headers(&res).is_empty());
+
+    // The App's data says one thing and the scope's another: outermost() answers preflights by the
+    // App's, and the route's layer rejects what the two disagree on before the handler runs.
+    let app_wide = Tenants::new(&[GONE]);
+    let app = test::init_service(
+        App::new()
+            .app_data(app_wide.clone())
+            .service(in_scope(scoped.clone()))
+            .wrap(cors_runtime::outermost()),
+    )
+    .await;
+    for (method, status) in [
+        (Method::GET, StatusCode::FORBIDDEN),
+        (Method::PUT, StatusCode::FORBIDDEN),
+    ] {
+        let req = from_origin(method, "/in-scope/uncached", GONE).to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), status);
+        assert!(cors_headers(&res).is_empty());
+    }
+    let req = from_origin(Method::GET, "/in-scope/uncached", SHOP).to_request();
+    let res = test::call_service(&app, req).await;
+    assert!(
+        cors_headers(&res).is_empty(),
+        "the App's data does not list the shop"
+    );
+
+    // Without outermost(), the route reads its scope's data, as actix-web's extractors do.
+    let app = test::init_service(App::new().app_data(app_wide).service(in_scope(scoped))).await;
+    assert_eq!(
+        allow_origin(&app, Method::GET, "/in-scope/uncached", SHOP)
+            .await
+            .as_deref(),
+        Some(SHOP)
+    );
+    assert_eq!(
+        allow_origin(&app, Method::GET, "/in-scope/uncached", GONE).await,
+        None
+    );
+}
+
+/// Copies `X-Forwarded-Origin` into `Origin`, as a confused proxy layer might.
+async fn rewrite_origin(
+    mut req: actix_web::dev::ServiceRequest,
+    next: Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if let Some(value) = req.headers().get("x-forwarded-origin").cloned() {
+        req.headers_mut()
+            .insert(actix_web::http::header::ORIGIN, value);
+    }
+    next.call(req).await
+}
+
+#[actix_web::test]
+async fn a_verdict_handed_over_by_outermost_grants_only_the_origin_it_was_reached_for() {
+    let tenants = Tenants::new(&[SHOP]);
+    let app = test::init_service(
+        App::new()
+            .app_data(tenants.clone())
+            .service(uncached)
+            .wrap(from_fn(rewrite_origin))
+            .wrap(cors_runtime::outermost()),
+    )
+    .await;
+    let req = from_origin(Method::GET, "/uncached", SHOP)
+        .insert_header(("X-Forwarded-Origin", GONE))
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    assert!(cors_headers(&res).is_empty(), "{:?}", cors_headers(&res));
+    assert_eq!(tenants.asked(), 1);
+}
+
+#[actix_web::test]
+async fn a_sync_function_of_app_data_is_asked_once_per_request_under_outermost() {
+    let tenants = Tenants::new(&[SHOP]);
+    let app = test::init_service(
+        App::new()
+            .app_data(tenants.clone())
+            .service(reloadable_by_db)
+            .wrap(cors_runtime::outermost()),
+    )
+    .await;
+    for (round, origin) in [SHOP, GONE, SHOP].into_iter().enumerate() {
+        let expected = (origin == SHOP).then_some(origin);
+        let req = from_origin(Method::GET, "/sync-db", origin).to_request();
+        let res = test::call_service(&app, req).await;
+        let granted = header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted.as_deref(), expected);
+        assert_eq!(tenants.asked(), round + 1);
+    }
+}
+
+fn in_db_now(origin: &str, tenants: &Tenants) -> bool {
+    tenants.lookup(origin)
+}
+
+#[cors(origins = ["https://app.example.com"], origin_fn = in_db_now)]
+#[get("/sync-db")]
+async fn reloadable_by_db() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[actix_web::test]
+async fn refusals_by_the_function_or_for_missing_data_still_vary_by_origin() {
+    let tenants = Tenants::new(&[SHOP]);
+    let app = test::init_service(App::new().app_data(tenants).service(uncached)).await;
+    let res = test::call_service(
+        &app,
+        from_origin(Method::GET, "/uncached", GONE).to_request(),
+    )
+    .await;
+    assert!(cors_headers(&res).is_empty());
+    assert_eq!(vary(&res), ["Origin"]);
+    let app = test::init_service(App::new().service(uncached)).await;
+    let res = test::call_service(
+        &app,
+        from_origin(Method::GET, "/uncached", SHOP).to_request(),
+    )
+    .await;
+    assert!(cors_headers(&res).is_empty());
+    assert_eq!(vary(&res), ["Origin"]);
+}
+
+/// A function pointer: its type is shared by every such function, so its cache is its own.
+const POINTER_CHECK: fn(&str, &Tenants) -> bool = |origin, tenants| tenants.lookup(origin);
+
+#[cors(origins = ["https://app.example.com"], origin_fn = POINTER_CHECK, origin_fn_ttl = 60)]
+#[get("/pointer")]
+async fn by_pointer() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+#[actix_web::test]
+async fn a_function_pointer_keeps_its_answers_too() {
+    let tenants = Tenants::new(&[SHOP]);
+    let app = test::init_service(App::new().app_data(tenants.clone()).service(by_pointer)).await;
+    for _ in 0..3 {
+        assert_eq!(
+            allow_origin(&app, Method::GET, "/pointer", SHOP)
+                .await
+                .as_deref(),
+            Some(SHOP)
+        );
+    }
+    assert_eq!(tenants.asked(), 1);
+}
+
+#[actix_web::test]
+async fn allows_origin_without_a_request_asks_only_plain_functions() {
+    let policy = |route: &str| {
+        cors_runtime::policies()
+            .into_iter()
+            .find(|policy| policy.route() == route)
+            .expect("listed")
+    };
+    // No request, so no app data and nothing to wait on: such functions allow nothing here.
+    assert!(!policy("uncached").allows_origin(SHOP));
+    assert!(!policy("partners").allows_origin("https://eu.partner.example"));
+    assert!(policy("uncached").allows_origin(APP));
+}

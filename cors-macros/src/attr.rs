@@ -396,8 +396,9 @@ fn policy_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
 
 fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
     let expected = format!(
-        "the path of a function `fn(&str) -> bool`, like `{key} = tenants::is_allowed_origin` \
-         (not a string or a closure)"
+        "the path of a function `fn(&str) -> bool`, `fn(&str, &T) -> bool` (`T` from the app's \
+         `web::Data<T>`), or an `async fn` of either form, like \
+         `{key} = tenants::is_allowed_origin` (not a string or a closure)"
     );
     path_value(key, value, &expected)
 }

@@ -221,15 +221,16 @@ fn runtime_origins(
 /// item.
 pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
     let written = path_text(path);
-    // The call too, so that the whole error sits on the path rather than on the attribute.
+    // The call and the reference too, so that every error sits on the path rather than on the
+    // attribute.
     let check = quote_spanned! {path.span()=>
-        ::cors_runtime::__private::OriginFnOf::new(#path)
+        &::cors_runtime::__private::OriginFnOf::new(#path)
     };
     quote! {
         ::cors_runtime::__private::StoredOriginFn {
             name: #written,
             resolved_in: ::core::module_path!(),
-            check: &#check,
+            check: #check,
         }
     }
 }

@@ -214,12 +214,13 @@ fn check_runtime_sources(
 }
 
 /// How many answers of an `origin_fn` a worker keeps when `origin_fn_ttl` is set alone: enough
-/// for the tenants of a large platform, a few hundred kilobytes at most.
+/// for the tenants of a large platform. A client chooses its `Origin`, up to some 270 bytes, and
+/// a kept answer then takes about 500 bytes: at most 5 MB per worker.
 const DEFAULT_ORIGIN_FN_CACHE_SIZE: u32 = 10_000;
 
-/// The largest `origin_fn_cache_size`: a million origins is some hundred megabytes per worker,
-/// past which the bound stops protecting memory.
-const ORIGIN_FN_CACHE_SIZE_LIMIT: u64 = 1_000_000;
+/// The largest `origin_fn_cache_size`: 50 MB per worker of origins a client may choose, past which
+/// the bound stops protecting memory.
+const ORIGIN_FN_CACHE_SIZE_LIMIT: u64 = 100_000;
 
 /// `origin_fn_ttl` and `origin_fn_cache_size`: only with an `origin_fn` to keep answers of, the
 /// size only with a time to keep them, each within its bounds. Returns `(ttl, size)`.

@@ -21,7 +21,7 @@ use crate::outermost;
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
-use crate::refusal::{self, Outcome};
+use crate::refusal::{self, Outcome, Refusal};
 
 /// The CORS middleware for one policy.
 ///
@@ -100,7 +100,9 @@ where
             return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
         match prepared.allow_origin.judge(req.request()) {
-            Judged::Now(verdict) => actual(&self.service, prepared, req, verdict),
+            Judged::Now(verdict) | Judged::ByFunction(verdict, _) => {
+                actual(&self.service, prepared, req, verdict)
+            }
             Judged::Later(pending) => {
                 let then = Then::Actual(self.service.clone());
                 CorsFuture::judging(pending, req, prepared.clone(), then)
@@ -121,7 +123,10 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
     if let OriginVerdict::Refused(reason) = verdict {
-        let reject = prepared.reject_mismatch && !on_mismatch::is_same_origin(&req);
+        // When `outermost()` judged the origin by other app data than this layer sees, it may have
+        // granted the preflight that let this request come: the handler must not run for it.
+        let disagreed = reason == Refusal::OriginFnAppDataDiffers;
+        let reject = (prepared.reject_mismatch || disagreed) && !on_mismatch::is_same_origin(&req);
         let outcome = match reject {
             true => Outcome::Rejected,
             false => Outcome::ServedWithoutCors,
@@ -231,7 +236,7 @@ where
                 StateProj::WithoutRoute { pending, .. } => match pending.take().expect(DONE) {
                     (request, WithoutRoute::Preflight(prepared)) => {
                         match prepared.allow_origin.judge(request.request()) {
-                            Judged::Now(verdict) => {
+                            Judged::Now(verdict) | Judged::ByFunction(verdict, _) => {
                                 let answer = answer_preflight(&prepared, request, verdict);
                                 return Poll::Ready(Ok(answer));
                             }

@@ -1,12 +1,18 @@
 //! The answers of an `origin_fn`, kept per worker for `origin_fn_ttl` seconds, at most
-//! `origin_fn_cache_size` of them (the oldest answer makes room first).
+//! `origin_fn_cache_size` of them.
 //!
 //! One cache serves every route of a worker that names the same function with the same bounds
 //! and reads the same app data, so a tenant's origin is looked up once per worker and TTL,
-//! however many routes it calls. Refusals are kept too: a client that repeats an unknown origin
-//! does not reach the database each time. Each worker keeps its own cache, so reading one takes
-//! no lock; a worker thread's caches outlive the apps it builds, so each is bound to its app
-//! data's allocation, held by a weak reference, and dropped once that data is gone.
+//! however many routes it calls. Refusals are kept too, so a client that repeats an unknown
+//! origin does not reach the database each time; but a client chooses its `Origin` freely, so a
+//! refusal never pushes out a grant: when the cache is full, a new refusal replaces the oldest
+//! refusal (or is not kept), and a new grant replaces the oldest refusal, else the oldest grant.
+//! An answer is kept only if no newer one for its origin was kept meanwhile: a slow answer must
+//! not overwrite a fresher one.
+//!
+//! Each worker keeps its own caches, so reading one takes no lock. A worker thread's caches
+//! outlive the apps it builds, so each is bound to its app data's allocation, held by a weak
+//! reference, and dropped once that data is gone.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -47,15 +53,17 @@ pub(crate) struct OriginCache {
     app_data_alive: Option<AppDataAlive>,
     ttl: Duration,
     answers: RefCell<HashMap<Rc<[u8]>, Answer>>,
-    /// Origins in the order their answers were stored, each with the answer's number: an origin
-    /// stored again after it expired leaves a stale record here, which eviction skips.
-    stored_order: RefCell<VecDeque<(u64, Rc<[u8]>)>>,
+    /// Grants and refusals in the order they were kept, each with its answer's number: an origin
+    /// kept again leaves a stale record here, which eviction skips.
+    granted_order: RefCell<VecDeque<(u64, Rc<[u8]>)>>,
+    refused_order: RefCell<VecDeque<(u64, Rc<[u8]>)>>,
     next_number: Cell<u64>,
 }
 
 struct Answer {
     allowed: bool,
-    expires: Instant,
+    /// When the function was asked.
+    asked: Instant,
     number: u64,
 }
 
@@ -69,47 +77,64 @@ impl OriginCache {
     pub(crate) fn get(&self, origin: &[u8]) -> Option<bool> {
         let answers = self.answers.borrow();
         let answer = answers.get(origin)?;
-        (Instant::now() < answer.expires).then_some(answer.allowed)
+        (answer.asked.elapsed() < self.ttl).then_some(answer.allowed)
     }
 
-    /// Keeps `allowed` as the answer for `origin`, making room by dropping the oldest answers.
-    pub(crate) fn insert(&self, origin: &[u8], allowed: bool) {
+    /// Keeps `allowed`, the function's answer for `origin` when it was asked at `asked`, unless
+    /// an answer asked later is kept already; makes room as the module says.
+    pub(crate) fn insert(&self, origin: &[u8], allowed: bool, asked: Instant) {
         let mut answers = self.answers.borrow_mut();
-        let mut order = self.stored_order.borrow_mut();
-        let capacity = self.bounds.entries as usize;
-        answers.remove(origin);
-        while answers.len() >= capacity {
-            let Some((number, oldest)) = order.pop_front() else {
-                break;
-            };
-            if answers.get(&oldest).is_some_and(|a| a.number == number) {
-                answers.remove(&oldest);
+        if let Some(kept) = answers.get(origin) {
+            if kept.asked > asked {
+                return;
             }
+            answers.remove(origin);
         }
-        // Stale records of origins stored again would otherwise pile up.
-        if order.len() >= capacity.saturating_mul(2) {
-            order.retain(|(number, origin)| {
-                answers.get(origin).is_some_and(|a| a.number == *number)
-            });
+        let (mut granted, mut refused) = (
+            self.granted_order.borrow_mut(),
+            self.refused_order.borrow_mut(),
+        );
+        let capacity = self.bounds.entries as usize;
+        while answers.len() >= capacity {
+            let oldest = match refused.pop_front() {
+                Some(oldest) => oldest,
+                None if !allowed => return,
+                None => match granted.pop_front() {
+                    Some(oldest) => oldest,
+                    None => break,
+                },
+            };
+            if is_current(&answers, &oldest) {
+                answers.remove(&oldest.1);
+            }
         }
         let number = self.next_number.replace(self.next_number.get() + 1);
         let origin: Rc<[u8]> = Rc::from(origin);
+        let order = if allowed { &mut granted } else { &mut refused };
+        // Stale records of origins kept again would otherwise pile up.
+        if order.len() >= capacity.saturating_mul(2) {
+            order.retain(|record| is_current(&answers, record));
+        }
         order.push_back((number, origin.clone()));
-        let expires = Instant::now() + self.ttl;
-        answers.insert(
-            origin,
-            Answer {
-                allowed,
-                expires,
-                number,
-            },
-        );
+        let answer = Answer {
+            allowed,
+            asked,
+            number,
+        };
+        answers.insert(origin, answer);
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
         self.answers.borrow().len()
     }
+}
+
+/// Is this order record the kept answer for its origin, not a stale one?
+fn is_current(answers: &HashMap<Rc<[u8]>, Answer>, (number, origin): &(u64, Rc<[u8]>)) -> bool {
+    answers
+        .get(origin)
+        .is_some_and(|answer| answer.number == *number)
 }
 
 thread_local! {
@@ -142,7 +167,8 @@ pub(crate) fn shared(
             app_data_alive: app_data_alive(),
             ttl: Duration::from_secs(bounds.ttl_secs.into()),
             answers: RefCell::default(),
-            stored_order: RefCell::default(),
+            granted_order: RefCell::default(),
+            refused_order: RefCell::default(),
             next_number: Cell::new(0),
         });
         caches.push(cache.clone());
@@ -159,39 +185,81 @@ mod tests {
         shared(identity, CacheBounds { ttl_secs, entries }, 0, || None)
     }
 
+    fn now() -> Instant {
+        Instant::now()
+    }
+
     #[test]
     fn keeps_answers_up_to_its_size_dropping_the_oldest_first() {
         let cache = cache(60, 3);
-        for (origin, allowed) in [(&b"a"[..], true), (b"b", false), (b"c", true)] {
-            cache.insert(origin, allowed);
+        for origin in [&b"a"[..], b"b", b"c"] {
+            cache.insert(origin, true, now());
         }
         assert_eq!(
             [cache.get(b"a"), cache.get(b"b"), cache.get(b"c")],
-            [Some(true), Some(false), Some(true)]
+            [Some(true); 3]
         );
-        cache.insert(b"d", true);
+        cache.insert(b"d", true, now());
         assert_eq!(cache.len(), 3);
         assert_eq!(cache.get(b"a"), None, "the oldest answer made room");
         assert_eq!(cache.get(b"d"), Some(true));
-        // Storing an origin again makes it the newest; its old record is skipped later.
-        cache.insert(b"b", true);
-        cache.insert(b"e", false);
+        // Keeping an origin again makes it the newest; its old record is skipped later.
+        cache.insert(b"b", true, now());
+        cache.insert(b"e", true, now());
         assert_eq!(cache.get(b"c"), None);
         assert_eq!(cache.get(b"b"), Some(true));
-        for round in 0..100u8 {
-            cache.insert(b"b", round % 2 == 0);
+        for _ in 0..100 {
+            cache.insert(b"b", true, now());
         }
-        assert!(cache.stored_order.borrow().len() <= 6);
+        assert!(cache.granted_order.borrow().len() <= 6);
         assert_eq!(cache.len(), 3);
     }
 
     #[test]
-    fn an_answer_expires_after_the_ttl() {
-        let cache = cache(1, 10);
-        cache.insert(b"a", true);
-        assert_eq!(cache.get(b"a"), Some(true));
-        std::thread::sleep(Duration::from_millis(1100));
-        assert_eq!(cache.get(b"a"), None);
+    fn refusals_never_push_out_grants() {
+        let cache = cache(60, 4);
+        cache.insert(b"tenant-1", true, now());
+        cache.insert(b"tenant-2", true, now());
+        for unknown in 0..50u8 {
+            cache.insert(&[b'x', unknown], false, now());
+        }
+        assert_eq!(cache.get(b"tenant-1"), Some(true));
+        assert_eq!(cache.get(b"tenant-2"), Some(true));
+        assert_eq!(
+            cache.get(&[b'x', 49]),
+            Some(false),
+            "the newest refusals are kept"
+        );
+        assert_eq!(cache.get(&[b'x', 0]), None);
+        assert_eq!(cache.len(), 4);
+        // A grant makes room by dropping a refusal first.
+        cache.insert(b"tenant-3", true, now());
+        cache.insert(b"tenant-4", true, now());
+        assert_eq!(
+            cache
+                .refused_order
+                .borrow()
+                .iter()
+                .filter(|r| is_current(&cache.answers.borrow(), r))
+                .count(),
+            0
+        );
+        // Full of grants: a refusal is not kept, a grant drops the oldest grant.
+        cache.insert(b"x", false, now());
+        assert_eq!(cache.get(b"x"), None);
+        cache.insert(b"tenant-5", true, now());
+        assert_eq!(cache.get(b"tenant-1"), None);
+        assert_eq!(cache.get(b"tenant-5"), Some(true));
+    }
+
+    #[test]
+    fn a_slow_answer_does_not_overwrite_a_fresher_one() {
+        let cache = cache(60, 4);
+        let asked_first = now();
+        let asked_later = asked_first + Duration::from_millis(5);
+        cache.insert(b"a", false, asked_later);
+        cache.insert(b"a", true, asked_first);
+        assert_eq!(cache.get(b"a"), Some(false));
     }
 
     #[test]

@@ -29,16 +29,21 @@ use actix_web::HttpRequest;
 /// | `async fn(&str, &T) -> bool` | the origin, and the app's `web::Data<T>` |
 ///
 /// The `&str` is always a single, well-formed `http` or `https` serialized origin
-/// (`https://shop.example.com`): nothing else a client sends reaches the function. `T` is found
-/// the way actix-web's `web::Data<T>` extractor finds it, from the route's resource, its scopes
-/// and the `App`; a route whose app lacks it refuses the origin and logs why, at `error` level.
-/// The answer may be cached per worker with `origin_fn_ttl` (see the attribute reference).
+/// (`https://shop.example.com`): nothing else a client sends reaches the function. `T` is
+/// `Sync` (it is shared by the workers, like any `web::Data`), and is found the way actix-web's
+/// `web::Data<T>` extractor finds it: on the route's resource, its scopes, then the `App`. Under
+/// [`outermost()`](crate::outermost), which runs before scopes and resources add their data, it
+/// must be registered on the `App`: a route that sees other data than `outermost()` did refuses
+/// the origin, rejects the request before its handler runs, and logs why. An app that lacks the
+/// data refuses the origin and logs why, at `error` level, once per layer and worker. The answer
+/// may be kept per worker with `origin_fn_ttl` (see the attribute reference).
 ///
 /// The request itself is not offered, on purpose: an answer that depended on another header would
-/// be replayed by caches that only know it varies by `Origin`.
+/// be replayed by caches that only know it varies by `Origin`. Naming a function that takes
+/// `&HttpRequest` is a compile error.
 ///
-/// Implemented by the library for those four forms only; the parameter `Form` tells them apart
-/// and is never written by hand.
+/// Implemented by the library for those four forms only (the trait is sealed); the parameter
+/// `Form` tells them apart and is never written by hand.
 ///
 /// ```
 /// use actix_web::{get, test, web, App, HttpResponse};
@@ -77,7 +82,7 @@ use actix_web::HttpRequest;
     note = "the request is not offered: an answer that depended on another header would be cached \
             under `Vary: Origin` and replayed to requests it does not fit"
 )]
-pub trait OriginCheck<Form>: Copy + Sync + 'static {
+pub trait OriginCheck<Form>: sealed::Sealed<Form> + Copy + Sync + 'static {
     /// Whether this is `fn(&str) -> bool`, answered at once from the origin alone.
     #[doc(hidden)]
     const PLAIN: bool = false;
@@ -98,6 +103,24 @@ pub trait OriginCheck<Form>: Copy + Sync + 'static {
     }
 }
 
+/// Only the library implements [`OriginCheck`], for the four forms: a hand-made implementation
+/// would receive the request, which the forms keep from the function on purpose.
+mod sealed {
+    use super::form;
+
+    pub trait Sealed<Form> {}
+
+    impl<F> Sealed<form::Plain> for F where F: Fn(&str) -> bool {}
+    impl<F, T: Sync + 'static> Sealed<form::WithData<T>> for F where F: Fn(&str, &T) -> bool {}
+    impl<F> Sealed<form::Async> for F where F: AsyncFn(&str) -> bool {}
+    impl<F, T> Sealed<form::AsyncWithData<T>> for F
+    where
+        F: AsyncFn(&str, &T) -> bool,
+        T: Sync + 'static,
+    {
+    }
+}
+
 /// Whether the app data a cache was made for is still alive (see [`AppData::alive`]).
 #[doc(hidden)]
 pub type AppDataAlive = Box<dyn Fn() -> bool>;
@@ -105,9 +128,12 @@ pub type AppDataAlive = Box<dyn Fn() -> bool>;
 /// Where a check's app data is found, for the cache's key.
 #[doc(hidden)]
 pub trait AppData {
-    /// Where the data lives: `Ok(0)` for a check that reads none, `Err` with the type's name
-    /// when the app does not hold it.
-    fn address(request: &HttpRequest) -> Result<usize, &'static str>;
+    /// Where the data lives: `Some(0)` for a check that reads none, `None` when the app does not
+    /// hold it.
+    fn address(request: &HttpRequest) -> Option<usize>;
+
+    /// The type looked up, for messages: `web::Data<T>`'s full name.
+    fn type_name() -> &'static str;
 
     /// A test of whether the data found for `request` is still alive, for a cache that outlives
     /// an app (a worker's tests build many): `None` for a check that reads none.
@@ -119,8 +145,12 @@ pub trait AppData {
 pub struct NoAppData;
 
 impl AppData for NoAppData {
-    fn address(_: &HttpRequest) -> Result<usize, &'static str> {
-        Ok(0)
+    fn address(_: &HttpRequest) -> Option<usize> {
+        Some(0)
+    }
+
+    fn type_name() -> &'static str {
+        "no app data"
     }
 
     fn alive(_: &HttpRequest) -> Option<AppDataAlive> {
@@ -133,11 +163,13 @@ impl AppData for NoAppData {
 pub struct InAppData<T>(PhantomData<fn() -> T>);
 
 impl<T: 'static> AppData for InAppData<T> {
-    fn address(request: &HttpRequest) -> Result<usize, &'static str> {
-        match data::<T>(request) {
-            Some(data) => Ok(Arc::as_ptr(&data.clone().into_inner()) as *const () as usize),
-            None => Err(std::any::type_name::<Data<T>>()),
-        }
+    fn address(request: &HttpRequest) -> Option<usize> {
+        let data = data::<T>(request)?;
+        Some(data.get_ref() as *const T as *const () as usize)
+    }
+
+    fn type_name() -> &'static str {
+        std::any::type_name::<Data<T>>()
     }
 
     fn alive(request: &HttpRequest) -> Option<AppDataAlive> {
@@ -168,8 +200,8 @@ pub enum Checked {
     Decided(bool),
     /// An `async` check's answer, to wait for.
     Pending(Pin<Box<dyn Future<Output = bool>>>),
-    /// The check reads app data the app does not hold: the type's name.
-    NoAppData(&'static str),
+    /// The check reads app data the app does not hold.
+    NoAppData,
 }
 
 /// The origin as the user's function reads it. Only serialized origins, which are ASCII, are
@@ -202,14 +234,14 @@ where
 impl<F, T> OriginCheck<form::WithData<T>> for F
 where
     F: Fn(&str, &T) -> bool + Copy + Sync + 'static,
-    T: 'static,
+    T: Sync + 'static,
 {
     type AppData = InAppData<T>;
 
     fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
         match data::<T>(request) {
             Some(data) => Checked::Decided(self(as_str(origin), data)),
-            None => Checked::NoAppData(std::any::type_name::<Data<T>>()),
+            None => Checked::NoAppData,
         }
     }
 }
@@ -230,13 +262,13 @@ where
 impl<F, T> OriginCheck<form::AsyncWithData<T>> for F
 where
     F: AsyncFn(&str, &T) -> bool + Copy + Sync + 'static,
-    T: 'static,
+    T: Sync + 'static,
 {
     type AppData = InAppData<T>;
 
     fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
         let Some(data) = data::<T>(request) else {
-            return Checked::NoAppData(std::any::type_name::<Data<T>>());
+            return Checked::NoAppData;
         };
         let (origin, data) = (origin.clone(), data.clone());
         Checked::Pending(Box::pin(async move { self(as_str(&origin), &data).await }))
@@ -247,7 +279,9 @@ where
 #[doc(hidden)]
 pub trait ErasedOriginFn: Sync {
     /// See [`AppData::address`].
-    fn app_data_address(&self, request: &HttpRequest) -> Result<usize, &'static str>;
+    fn app_data_address(&self, request: &HttpRequest) -> Option<usize>;
+    /// See [`AppData::type_name`].
+    fn app_data_type(&self) -> &'static str;
     /// See [`AppData::alive`].
     fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive>;
     /// See [`OriginCheck::start`].
@@ -275,7 +309,8 @@ pub enum CheckIdentity {
 #[doc(hidden)]
 pub struct OriginFnOf<F> {
     function: F,
-    app_data_address: fn(&HttpRequest) -> Result<usize, &'static str>,
+    app_data_address: fn(&HttpRequest) -> Option<usize>,
+    app_data_type: fn() -> &'static str,
     app_data_alive: fn(&HttpRequest) -> Option<AppDataAlive>,
     start: fn(F, &HeaderValue, &HttpRequest) -> Checked,
     decide_now: fn(F, &str) -> Option<bool>,
@@ -291,6 +326,7 @@ impl<F: Copy> OriginFnOf<F> {
         OriginFnOf {
             function,
             app_data_address: <F::AppData as AppData>::address,
+            app_data_type: <F::AppData as AppData>::type_name,
             app_data_alive: <F::AppData as AppData>::alive,
             start: <F as OriginCheck<Form>>::start,
             decide_now: <F as OriginCheck<Form>>::decide_now,
@@ -300,8 +336,12 @@ impl<F: Copy> OriginFnOf<F> {
 }
 
 impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
-    fn app_data_address(&self, request: &HttpRequest) -> Result<usize, &'static str> {
+    fn app_data_address(&self, request: &HttpRequest) -> Option<usize> {
         (self.app_data_address)(request)
+    }
+
+    fn app_data_type(&self) -> &'static str {
+        (self.app_data_type)()
     }
 
     fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive> {

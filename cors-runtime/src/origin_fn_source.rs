@@ -7,6 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::HeaderValue;
@@ -21,8 +22,29 @@ use crate::runtime_origins::{as_web_origin, OriginFn};
 
 /// A verdict on the request's origin, reached now or to wait for.
 pub(crate) enum Judged {
+    /// Reached from the lists or a plain `fn(&str) -> bool`, which every layer reaches alike.
     Now(OriginVerdict),
+    /// Reached by a function that reads app data or is `async` (or a kept answer of one): what
+    /// `outermost()` hands to the route's layer with the request (see [`hand_over`]).
+    ByFunction(OriginVerdict, Asked),
+    /// An `async` function's answer, to wait for.
     Later(PendingVerdict),
+}
+
+/// Which function was asked, and with which app data.
+#[derive(Clone, Copy)]
+pub(crate) struct Asked {
+    check: &'static dyn ErasedOriginFn,
+    app_data: AppDataSeen,
+}
+
+/// The app data a function read where it was asked.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AppDataSeen {
+    /// At this address (`0`: the function reads none).
+    At(usize),
+    /// Not registered where the function was asked.
+    Missing,
 }
 
 /// A policy's `origin_fn`, with this worker's cache of its answers.
@@ -33,8 +55,9 @@ pub(crate) struct OriginFnSource {
     /// The cache this route's requests read, found on the first request that needed it (it
     /// depends on the app data the request sees).
     cache: RefCell<Option<Rc<OriginCache>>>,
-    /// Whether the missing app data was already reported on this worker: once says it.
-    reported_missing: Cell<bool>,
+    /// Whether a mistake in the app's data was already reported by this layer on this worker:
+    /// once says it.
+    reported: Cell<bool>,
 }
 
 impl std::fmt::Debug for OriginFnSource {
@@ -52,7 +75,7 @@ impl OriginFnSource {
             check: function.stored().check,
             bounds: function.bounds(),
             cache: RefCell::new(None),
-            reported_missing: Cell::new(false),
+            reported: Cell::new(false),
         }
     }
 
@@ -64,42 +87,65 @@ impl OriginFnSource {
         };
         let uncached = self.bounds.is_none();
         if uncached {
-            // A plain function, as before this module: no app data, no request, no waiting.
+            // A plain function: no app data, no request, no waiting.
             if let Some(allowed) = self.check.decide_now(text) {
                 return Judged::Now(verdict(origin, allowed));
             }
         }
         let app_data = match self.check.app_data_address(request) {
-            Ok(address) => address,
-            Err(type_name) => return Judged::Now(self.missing(type_name)),
+            Some(address) => AppDataSeen::At(address),
+            None => AppDataSeen::Missing,
         };
-        let cache = (!uncached).then(|| self.cache_for(app_data, request));
+        let asked = Asked {
+            check: self.check,
+            app_data,
+        };
+        if let Some(handed) = handed_over(request, self.check) {
+            return Judged::Now(self.take_over(handed, origin, app_data));
+        }
+        let AppDataSeen::At(address) = app_data else {
+            return Judged::ByFunction(self.missing(), asked);
+        };
+        let cache = (!uncached).then(|| self.cache_for(address, request));
         if let Some(allowed) = cache
             .as_ref()
             .and_then(|cache| cache.get(origin.as_bytes()))
         {
-            return Judged::Now(verdict(origin, allowed));
+            return Judged::ByFunction(verdict(origin, allowed), asked);
         }
-        if let Some(allowed) = handed_over(request, self.check, app_data) {
-            return Judged::Now(verdict(origin, allowed));
-        }
+        let now = Instant::now();
         match self.check.start(origin, request) {
             Checked::Decided(allowed) => {
                 if let Some(cache) = &cache {
-                    cache.insert(origin.as_bytes(), allowed);
+                    cache.insert(origin.as_bytes(), allowed, now);
                 }
-                Judged::Now(verdict(origin, allowed))
+                Judged::ByFunction(verdict(origin, allowed), asked)
             }
             Checked::Pending(answer) => Judged::Later(PendingVerdict {
                 origin: origin.clone(),
                 answer,
                 cache,
-                handover: Handover {
-                    check: self.check,
-                    app_data,
-                },
+                asked_at: now,
+                asked,
             }),
-            Checked::NoAppData(type_name) => Judged::Now(self.missing(type_name)),
+            Checked::NoAppData => Judged::ByFunction(self.missing(), asked),
+        }
+    }
+
+    /// The verdict `outermost()` reached for this request, if the route's layer sees the same app
+    /// data; if not, the two layers would judge by different data, and the origin is refused.
+    fn take_over(
+        &self,
+        handed: HandedOver,
+        origin: &HeaderValue,
+        app_data: AppDataSeen,
+    ) -> OriginVerdict {
+        if handed.asked.app_data != app_data {
+            return self.shadowed();
+        }
+        match handed.granted {
+            Some(granted) if granted == origin => OriginVerdict::Reflected(granted),
+            _ => OriginVerdict::Refused(Refusal::OriginNotListed),
         }
     }
 
@@ -118,19 +164,45 @@ impl OriginFnSource {
         }
     }
 
-    /// The function reads app data the app does not hold: a mistake in building the app, which
-    /// refuses the origin (the function cannot vouch for it) and is reported once per worker.
-    fn missing(&self, type_name: &'static str) -> OriginVerdict {
-        if !self.reported_missing.replace(true) {
+    /// The function reads app data the app does not hold where it is asked: a mistake in building
+    /// the app, which refuses the origin (the function cannot vouch for it) and is reported once
+    /// per layer and worker.
+    fn missing(&self) -> OriginVerdict {
+        if !self.reported.replace(true) {
+            let type_name = self.check.app_data_type();
+            // `fn(&str, &web::Data<T>)` looks for a `Data<Data<T>>`.
+            let hint = match type_name.matches("Data<").count() > 1 {
+                true => " (the function should take `&T`, not `&web::Data<T>`)",
+                false => "",
+            };
             log::error!(
                 target: "cors_runtime",
-                "origin_fn `{}` reads `{type_name}`, which the app does not hold, so it refuses \
-                 every origin it is asked about: register it with \
-                 `App::new().app_data(web::Data::new(..))` (or on the route's scope)",
+                "origin_fn `{}` reads `{type_name}`{hint}, which the app does not hold where the \
+                 function is asked, so it refuses every origin it is asked about: register it \
+                 with `App::new().app_data(web::Data::new(..))`; `outermost()` runs before \
+                 scopes and resources add their app data, so with it, register it on the App",
                 self.function.name()
             );
         }
         OriginVerdict::Refused(Refusal::OriginFnAppDataMissing)
+    }
+
+    /// The route's layer sees other app data than `outermost()` did (one registered on the
+    /// route's scope or resource, which `outermost()` cannot see): a mistake in building the app,
+    /// which refuses the origin and is reported once per worker.
+    fn shadowed(&self) -> OriginVerdict {
+        if !self.reported.replace(true) {
+            log::error!(
+                target: "cors_runtime",
+                "origin_fn `{}` reads `{}`, registered on the route's scope or resource, which \
+                 `outermost()` cannot see (it runs before scopes and resources add their app \
+                 data): the two layers would judge origins by different data, so every origin \
+                 the function is asked about is refused; register it on the App only",
+                self.function.name(),
+                self.check.app_data_type()
+            );
+        }
+        OriginVerdict::Refused(Refusal::OriginFnAppDataDiffers)
     }
 }
 
@@ -146,7 +218,8 @@ pub(crate) struct PendingVerdict {
     origin: HeaderValue,
     answer: Pin<Box<dyn Future<Output = bool>>>,
     cache: Option<Rc<OriginCache>>,
-    handover: Handover,
+    asked_at: Instant,
+    asked: Asked,
 }
 
 impl Future for PendingVerdict {
@@ -155,7 +228,7 @@ impl Future for PendingVerdict {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<OriginVerdict> {
         let allowed = std::task::ready!(self.answer.as_mut().poll(cx));
         if let Some(cache) = &self.cache {
-            cache.insert(self.origin.as_bytes(), allowed);
+            cache.insert(self.origin.as_bytes(), allowed, self.asked_at);
         }
         Poll::Ready(verdict(&self.origin, allowed))
     }
@@ -182,7 +255,7 @@ pub(crate) struct Answered<S> {
     pub(crate) request: ServiceRequest,
     pub(crate) prepared: Rc<Prepared>,
     pub(crate) then: Then<S>,
-    handover: Handover,
+    pub(crate) asked: Asked,
 }
 
 impl<S> Waiting<S> {
@@ -205,44 +278,37 @@ impl<S> Waiting<S> {
             request,
             prepared,
             then,
-            handover: self.pending.handover,
+            asked: self.pending.asked,
         })
     }
 }
 
-impl<S> Answered<S> {
-    /// Leaves the answer on the request for the route's layer, once `outermost()` has waited for
-    /// it: without a cache, the route's layer would otherwise ask the function again.
-    pub(crate) fn hand_over(&self) {
-        let allowed = matches!(self.verdict, OriginVerdict::Reflected(_));
-        self.request.extensions_mut().insert(HandedOver {
-            handover: self.handover,
-            allowed,
-        });
-    }
+/// Leaves the verdict a function reached in `outermost()` on the request, for the route's layer:
+/// it takes it rather than asking again (an uncached function would be asked twice), and refuses
+/// the origin if it sees other app data than `outermost()` did, so that the two layers never
+/// judge by different data. Only the function's own answer is handed over, for the origin it
+/// was asked about: a middleware between the layers that rewrites `Origin` gets nothing.
+pub(crate) fn hand_over(request: &HttpRequest, verdict: &OriginVerdict, asked: Asked) {
+    let granted = match verdict {
+        OriginVerdict::Reflected(origin) => Some(origin.clone()),
+        _ => None,
+    };
+    request
+        .extensions_mut()
+        .insert(HandedOver { asked, granted });
 }
 
-/// Which function answered, for which app data.
-#[derive(Clone, Copy)]
-struct Handover {
-    check: &'static dyn ErasedOriginFn,
-    app_data: usize,
-}
-
-/// An answer `outermost()` waited for, left in the request's extensions for the route's layer.
+/// A verdict `outermost()` reached, in the request's extensions.
+#[derive(Clone)]
 struct HandedOver {
-    handover: Handover,
-    allowed: bool,
+    asked: Asked,
+    /// The origin granted, if it was.
+    granted: Option<HeaderValue>,
 }
 
-/// The answer `outermost()` left on `request` for this function and app data, if any.
-fn handed_over(
-    request: &HttpRequest,
-    check: &'static dyn ErasedOriginFn,
-    app_data: usize,
-) -> Option<bool> {
+/// The verdict `outermost()` left on `request` for this function, if any.
+fn handed_over(request: &HttpRequest, check: &'static dyn ErasedOriginFn) -> Option<HandedOver> {
     let extensions = request.extensions();
     let handed = extensions.get::<HandedOver>()?;
-    let same_function = std::ptr::addr_eq(handed.handover.check, check);
-    (same_function && handed.handover.app_data == app_data).then_some(handed.allowed)
+    std::ptr::addr_eq(handed.asked.check, check).then(|| handed.clone())
 }

@@ -31,7 +31,7 @@ use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
-use crate::origin_fn_source::{Answered, Judged, PendingVerdict, Then, Waiting};
+use crate::origin_fn_source::{self, Answered, Judged, PendingVerdict, Then, Waiting};
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
@@ -181,6 +181,10 @@ where
         }
         match prepared.allow_origin.judge(req.request()) {
             Judged::Now(verdict) => watched(&self.service, prepared, req, verdict),
+            Judged::ByFunction(verdict, asked) => {
+                origin_fn_source::hand_over(req.request(), &verdict, asked);
+                watched(&self.service, prepared, req, verdict)
+            }
             Judged::Later(pending) => {
                 let then = Then::Actual(self.service.clone());
                 OutermostFuture::judging(pending, req, prepared, then)
@@ -319,7 +323,7 @@ where
                 StateProj::Preflight { pending } => {
                     let (request, prepared) = pending.take().expect(DONE);
                     match prepared.allow_origin.judge(request.request()) {
-                        Judged::Now(verdict) => {
+                        Judged::Now(verdict) | Judged::ByFunction(verdict, _) => {
                             let answer = preflight::respond(&prepared, request, verdict);
                             return Poll::Ready(Ok(answer.map_into_right_body()));
                         }
@@ -330,16 +334,16 @@ where
                 }
                 StateProj::Judging { waiting } => {
                     let answered = std::task::ready!(waiting.poll(cx));
-                    if let Then::Actual(_) = answered.then {
-                        answered.hand_over();
-                    }
                     let Answered {
                         verdict,
                         request,
                         prepared,
                         then,
-                        ..
+                        asked,
                     } = answered;
+                    if let Then::Actual(_) = then {
+                        origin_fn_source::hand_over(request.request(), &verdict, asked);
+                    }
                     match then {
                         Then::Preflight => {
                             let answer = preflight::respond(&prepared, request, verdict);

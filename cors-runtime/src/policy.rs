@@ -172,13 +172,14 @@ impl Policy {
             .map(|check| OriginFn::new(check, runtime.cache))
     }
 
-    /// Whether the policy allows `origin`, the value of a request's `Origin` header: the verdict
-    /// the route's layer reaches for it, from the listed origins and patterns, the `origins_env`
-    /// entries (once an app with the route was built, which is when the variable is read) and
-    /// an `origin_fn` of the form `fn(&str) -> bool`. There is no request here, so an `origin_fn`
-    /// that reads app data or is `async` is not asked: it allows nothing (it fails closed). `*` allows every origin. A value from `named_policy!` is a policy of its own
-    /// that no app builds, so its `origins_env` is never read: it allows only what its other
-    /// sources allow (it fails closed).
+    /// Whether the policy allows `origin`, the value of a request's `Origin` header, by what can
+    /// be judged without a request: the listed origins and patterns, the `origins_env` entries
+    /// (once an app with the route was built, which is when the variable is read) and an
+    /// `origin_fn` of the form `fn(&str) -> bool`. `*` allows every origin. Two sources cannot
+    /// answer here, and allow nothing (this fails closed): an `origin_fn` that reads app data or
+    /// is `async`, which needs the request's app and may wait, and the `origins_env` of a value
+    /// from `named_policy!`, a policy of its own that no app builds. For those, give the route
+    /// `on_mismatch = "reject"`, which judges with the request.
     ///
     /// For routes browsers apply no CORS to: a WebSocket handshake, or a stream a handler starts
     /// before anyone reads it, where a handler registered by hand checks the origin itself.

@@ -131,6 +131,7 @@ fn the_browser_refuses_by_the_lists(prepared: &Prepared, reason: &Refusal<'_>) -
         | Refusal::RepeatedOrigin
         | Refusal::OriginNotListed
         | Refusal::OriginFnAppDataMissing
+        | Refusal::OriginFnAppDataDiffers
         | Refusal::RequestMethodMissing => false,
     }
 }

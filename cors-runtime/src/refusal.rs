@@ -22,6 +22,8 @@ pub(crate) enum Refusal<'a> {
     OriginNotListed,
     /// The policy's `origin_fn` reads app data the app does not hold.
     OriginFnAppDataMissing,
+    /// The policy's `origin_fn` reads app data that differs between `outermost()` and the route.
+    OriginFnAppDataDiffers,
     RequestMethodMissing,
     MethodNotAllowed(&'a [u8]),
     HeaderNotAllowed(&'a [u8]),
@@ -38,6 +40,10 @@ impl fmt::Display for Refusal<'_> {
             Refusal::OriginFnAppDataMissing => f.write_str(
                 "the policy's `origin_fn` reads app data the app does not hold, so it allows no \
                  origin",
+            ),
+            Refusal::OriginFnAppDataDiffers => f.write_str(
+                "the policy's `origin_fn` reads app data registered on the route's scope or \
+                 resource, which `outermost()` does not see, so it allows no origin",
             ),
             Refusal::RequestMethodMissing => {
                 f.write_str("the request needs exactly one `Access-Control-Request-Method` header")
@@ -82,6 +88,7 @@ impl Refusal<'_> {
                 | Refusal::RepeatedOrigin
                 | Refusal::OriginNotListed
                 | Refusal::OriginFnAppDataMissing
+                | Refusal::OriginFnAppDataDiffers
         )
     }
 }

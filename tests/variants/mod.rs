@@ -340,7 +340,7 @@ pub const RELOADABLE_ALLOWED: Shape = shape(
 );
 
 pub const ASYNC_CHECK_ALLOWED: Shape = shape(
-    "#[cors] GET, async origin_fn over app data, warm cache",
+    "#[cors] GET, async app-data origin_fn, warm",
     ASYNC_CHECK,
     Some(ALLOWED_ORIGIN),
     false,
@@ -348,7 +348,7 @@ pub const ASYNC_CHECK_ALLOWED: Shape = shape(
 );
 
 pub const ASYNC_CHECK_UNCACHED_ALLOWED: Shape = shape(
-    "#[cors] GET, async origin_fn over app data, no cache",
+    "#[cors] GET, async app-data origin_fn, no cache",
     ASYNC_CHECK_UNCACHED,
     Some(ALLOWED_ORIGIN),
     false,

@@ -1,0 +1,12 @@
+use actix_web::{get, HttpResponse};
+use cors_runtime::cors;
+
+
+
+#[cors(origins = ["https://app.example.com"], origin_fn_cache_size = 500)]
+#[get("/")]
+async fn handler() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+fn main() {}
