@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::header::HeaderValue;
+use actix_web::http::header::{HeaderValue, ORIGIN};
 use actix_web::{HttpMessage, HttpRequest};
 
 use crate::headers::OriginVerdict;
@@ -31,20 +31,27 @@ pub(crate) enum Judged {
     Later(PendingVerdict),
 }
 
-/// Which function was asked, and with which app data.
+/// Which function was asked, and with which app data. Two words: every `judge` returns room for
+/// it, on every request.
 #[derive(Clone, Copy)]
 pub(crate) struct Asked {
-    check: &'static dyn ErasedOriginFn,
+    /// The function's address, to tell it from others.
+    check: *const (),
     app_data: AppDataSeen,
 }
 
-/// The app data a function read where it was asked.
+/// Where the app data a function read lives (`0`: it reads none), or [`AppDataSeen::MISSING`].
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum AppDataSeen {
-    /// At this address (`0`: the function reads none).
-    At(usize),
-    /// Not registered where the function was asked.
-    Missing,
+struct AppDataSeen(usize);
+
+impl AppDataSeen {
+    /// Not registered where the function was asked: no data lives at the last address.
+    const MISSING: AppDataSeen = AppDataSeen(usize::MAX);
+}
+
+/// The address that tells a function from others, in an [`Asked`].
+fn address_of(check: &'static dyn ErasedOriginFn) -> *const () {
+    check as *const dyn ErasedOriginFn as *const ()
 }
 
 /// A policy's `origin_fn`, with this worker's cache of its answers.
@@ -93,19 +100,20 @@ impl OriginFnSource {
             }
         }
         let app_data = match self.check.app_data_address(request) {
-            Some(address) => AppDataSeen::At(address),
-            None => AppDataSeen::Missing,
+            Some(address) => AppDataSeen(address),
+            None => AppDataSeen::MISSING,
         };
         let asked = Asked {
-            check: self.check,
+            check: address_of(self.check),
             app_data,
         };
         if let Some(handed) = handed_over(request, self.check) {
             return Judged::Now(self.take_over(handed, origin, app_data));
         }
-        let AppDataSeen::At(address) = app_data else {
+        if app_data == AppDataSeen::MISSING {
             return Judged::ByFunction(self.missing(), asked);
-        };
+        }
+        let address = app_data.0;
         let cache = (!uncached).then(|| self.cache_for(address, request));
         if let Some(allowed) = cache
             .as_ref()
@@ -122,7 +130,6 @@ impl OriginFnSource {
                 Judged::ByFunction(verdict(origin, allowed), asked)
             }
             Checked::Pending(answer) => Judged::Later(PendingVerdict {
-                origin: origin.clone(),
                 answer,
                 cache,
                 asked_at: now,
@@ -206,6 +213,8 @@ impl OriginFnSource {
     }
 }
 
+static EMPTY: HeaderValue = HeaderValue::from_static("");
+
 fn verdict(origin: &HeaderValue, allowed: bool) -> OriginVerdict {
     match allowed {
         true => OriginVerdict::Reflected(origin.clone()),
@@ -213,24 +222,23 @@ fn verdict(origin: &HeaderValue, allowed: bool) -> OriginVerdict {
     }
 }
 
-/// An `async` function's answer on its way, and where to keep it.
+/// An `async` function's answer on its way, and where to keep it. The origin it is about stays
+/// in the request, which waits with it.
 pub(crate) struct PendingVerdict {
-    origin: HeaderValue,
     answer: Pin<Box<dyn Future<Output = bool>>>,
     cache: Option<Rc<OriginCache>>,
     asked_at: Instant,
     asked: Asked,
 }
 
-impl Future for PendingVerdict {
-    type Output = OriginVerdict;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<OriginVerdict> {
+impl PendingVerdict {
+    /// Polls the answer about `origin`, and keeps it once given.
+    fn poll(&mut self, cx: &mut Context<'_>, origin: &HeaderValue) -> Poll<OriginVerdict> {
         let allowed = std::task::ready!(self.answer.as_mut().poll(cx));
         if let Some(cache) = &self.cache {
-            cache.insert(self.origin.as_bytes(), allowed, self.asked_at);
+            cache.insert(origin.as_bytes(), allowed, self.asked_at);
         }
-        Poll::Ready(verdict(&self.origin, allowed))
+        Poll::Ready(verdict(origin, allowed))
     }
 }
 
@@ -270,9 +278,13 @@ impl<S> Waiting<S> {
     }
 
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Answered<S>> {
-        let verdict = std::task::ready!(Pin::new(&mut self.pending).poll(cx));
-        let waiting = self.request.take();
-        let (request, prepared, then) = waiting.expect("a waiting request polled after its answer");
+        const DONE: &str = "a waiting request polled after its answer";
+        let Waiting { pending, request } = self;
+        let (waiting, ..) = request.as_ref().expect(DONE);
+        // The function was asked because the request had one `Origin`, a serialized origin.
+        let origin = waiting.headers().get(ORIGIN).unwrap_or(&EMPTY);
+        let verdict = std::task::ready!(pending.poll(cx, origin));
+        let (request, prepared, then) = request.take().expect(DONE);
         Poll::Ready(Answered {
             verdict,
             request,
@@ -310,5 +322,5 @@ struct HandedOver {
 fn handed_over(request: &HttpRequest, check: &'static dyn ErasedOriginFn) -> Option<HandedOver> {
     let extensions = request.extensions();
     let handed = extensions.get::<HandedOver>()?;
-    std::ptr::addr_eq(handed.asked.check, check).then(|| handed.clone())
+    (handed.asked.check == address_of(check)).then(|| handed.clone())
 }
