@@ -113,6 +113,8 @@ where
 
 /// An actual request whose origin is judged: rejected when its origin is refused on a rejecting
 /// route, else passed to the route.
+// Inlined: every request passes here, and a call would cost it moves of the future's state.
+#[inline(always)]
 fn actual<S, B>(
     service: &S,
     prepared: &Rc<Prepared>,
@@ -230,6 +232,29 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Most requests are actual ones, decided at once: straight to the route, outside the loop
+        // that moves a request between states.
+        if let StateProj::Actual {
+            inner,
+            prepared,
+            verdict,
+        } = self.as_mut().project().state.project()
+        {
+            return poll_actual(inner, prepared, verdict, cx);
+        }
+        self.advance(cx)
+    }
+}
+
+impl<S, B> CorsFuture<S, S::Future, B>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    /// Answers what this layer answers by itself, or waits for an `async` verdict and goes on.
+    fn advance(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<ServiceResponse<EitherBody<B>>, Error>> {
         const DONE: &str = "CorsFuture polled after completion";
         loop {
             let next = match self.as_mut().project().state.project() {
@@ -278,6 +303,8 @@ where
 }
 
 /// Polls the route for an actual request, and decorates what it answers.
+// Inlined: every request passes here, and a call would cost it moves of the future's state.
+#[inline(always)]
 fn poll_actual<F, B>(
     inner: Pin<&mut F>,
     prepared: &Rc<Prepared>,

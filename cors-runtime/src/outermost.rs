@@ -195,6 +195,8 @@ where
 
 /// An actual request whose origin is judged, passed on and watched for a response the route's
 /// layer does not see.
+// Inlined: every request passes here, and a call would cost it moves of the future's state.
+#[inline(always)]
 fn watched<S, B>(
     service: &S,
     prepared: Rc<Prepared>,
@@ -317,6 +319,31 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Most requests are actual ones, decided at once: straight to the services inside,
+        // outside the loop that moves a request between states.
+        match self.as_mut().project().state.project() {
+            StateProj::Watched {
+                inner,
+                unseen,
+                seen_by_route,
+            } => poll_watched(inner, unseen, seen_by_route, cx),
+            StateProj::Passed { inner } => {
+                inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
+            }
+            _ => self.advance(cx),
+        }
+    }
+}
+
+impl<S, B> OutermostFuture<S, S::Future>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    /// Answers a preflight, or waits for an `async` verdict and goes on.
+    fn advance(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<ServiceResponse<EitherBody<B>>, Error>> {
         const DONE: &str = "OutermostFuture polled after completion";
         loop {
             let next = match self.as_mut().project().state.project() {
@@ -368,6 +395,8 @@ where
 
 /// Polls the services inside for an actual request, and decorates what they answer unless the
 /// route's layer saw it.
+// Inlined: every request passes here, and a call would cost it moves of the future's state.
+#[inline(always)]
 fn poll_watched<F, B>(
     inner: Pin<&mut F>,
     unseen: &mut Option<Unseen>,

@@ -80,6 +80,7 @@ impl AllowOrigin {
     /// `Origin` headers are refused rather than guessing which one the browser meant. Only an
     /// `origin_fn` that is `async` (or reads app data the cache holds no answer for) leaves the
     /// verdict for later.
+    #[inline]
     pub(crate) fn judge(&self, request: &HttpRequest) -> Judged {
         if self.any {
             return Judged::Now(OriginVerdict::Any);
