@@ -5,8 +5,9 @@
 //! and reads the same app data, so a tenant's origin is looked up once per worker and TTL,
 //! however many routes it calls. Refusals are kept too, so a client that repeats an unknown
 //! origin does not reach the database each time; but a client chooses its `Origin` freely, so a
-//! refusal never pushes out a grant: when the cache is full, a new refusal replaces the oldest
-//! refusal (or is not kept), and a new grant replaces the oldest refusal, else the oldest grant.
+//! refusal never pushes out a live grant: when the cache is full, a new refusal replaces the
+//! oldest refusal, else the oldest grant if it has expired (else it is not kept), and a new grant
+//! replaces the oldest refusal, else the oldest grant.
 //! An answer is kept only if no newer one for its origin was kept meanwhile: a slow answer must
 //! not overwrite a fresher one.
 //!
@@ -84,12 +85,12 @@ impl OriginCache {
     /// an answer asked later is kept already; makes room as the module says.
     pub(crate) fn insert(&self, origin: &[u8], allowed: bool, asked: Instant) {
         let mut answers = self.answers.borrow_mut();
-        if let Some(kept) = answers.get(origin) {
-            if kept.asked > asked {
-                return;
-            }
-            answers.remove(origin);
+        if answers.get(origin).is_some_and(|kept| kept.asked > asked) {
+            return;
         }
+        // The old answer's key is reused: its stale order record shares it rather than keeping
+        // a copy of its own alive.
+        let kept_key = answers.remove_entry(origin).map(|(key, _)| key);
         let (mut granted, mut refused) = (
             self.granted_order.borrow_mut(),
             self.refused_order.borrow_mut(),
@@ -98,7 +99,8 @@ impl OriginCache {
         while answers.len() >= capacity {
             let oldest = match refused.pop_front() {
                 Some(oldest) => oldest,
-                None if !allowed => return,
+                // A refusal displaces a grant only once that grant has expired.
+                None if !allowed && !self.oldest_expired(&answers, &granted) => return,
                 None => match granted.pop_front() {
                     Some(oldest) => oldest,
                     None => break,
@@ -109,7 +111,7 @@ impl OriginCache {
             }
         }
         let number = self.next_number.replace(self.next_number.get() + 1);
-        let origin: Rc<[u8]> = Rc::from(origin);
+        let origin: Rc<[u8]> = kept_key.unwrap_or_else(|| Rc::from(origin));
         let order = if allowed { &mut granted } else { &mut refused };
         // Stale records of origins kept again would otherwise pile up.
         if order.len() >= capacity.saturating_mul(2) {
@@ -122,6 +124,18 @@ impl OriginCache {
             number,
         };
         answers.insert(origin, answer);
+    }
+
+    /// Whether the oldest kept grant has expired (stale records first skipped).
+    fn oldest_expired(
+        &self,
+        answers: &HashMap<Rc<[u8]>, Answer>,
+        granted: &VecDeque<(u64, Rc<[u8]>)>,
+    ) -> bool {
+        let oldest = granted.iter().find(|record| is_current(answers, record));
+        oldest
+            .and_then(|(_, origin)| answers.get(origin))
+            .is_some_and(|answer| answer.asked.elapsed() >= self.ttl)
     }
 
     #[cfg(test)]
@@ -250,6 +264,18 @@ mod tests {
         cache.insert(b"tenant-5", true, now());
         assert_eq!(cache.get(b"tenant-1"), None);
         assert_eq!(cache.get(b"tenant-5"), Some(true));
+    }
+
+    #[test]
+    fn a_refusal_displaces_an_expired_grant() {
+        let cache = cache(1, 2);
+        let long_ago = now() - Duration::from_secs(5);
+        cache.insert(b"old-tenant", true, long_ago);
+        cache.insert(b"tenant", true, now());
+        cache.insert(b"unknown", false, now());
+        assert_eq!(cache.get(b"unknown"), Some(false));
+        assert_eq!(cache.get(b"tenant"), Some(true));
+        assert_eq!(cache.len(), 2);
     }
 
     #[test]

@@ -62,9 +62,10 @@ pub(crate) struct OriginFnSource {
     /// The cache this route's requests read, found on the first request that needed it (it
     /// depends on the app data the request sees).
     cache: RefCell<Option<Rc<OriginCache>>>,
-    /// Whether a mistake in the app's data was already reported by this layer on this worker:
-    /// once says it.
-    reported: Cell<bool>,
+    /// Whether missing app data, and app data that differ from `outermost()`'s, were already
+    /// reported by this layer on this worker: once says each.
+    reported_missing: Cell<bool>,
+    reported_shadowed: Cell<bool>,
 }
 
 impl std::fmt::Debug for OriginFnSource {
@@ -82,7 +83,8 @@ impl OriginFnSource {
             check: function.stored().check,
             bounds: function.bounds(),
             cache: RefCell::new(None),
-            reported: Cell::new(false),
+            reported_missing: Cell::new(false),
+            reported_shadowed: Cell::new(false),
         }
     }
 
@@ -150,6 +152,10 @@ impl OriginFnSource {
         if handed.asked.app_data != app_data {
             return self.shadowed();
         }
+        if app_data == AppDataSeen::MISSING {
+            // Neither layer found the data; `outermost()` reported it.
+            return OriginVerdict::Refused(Refusal::OriginFnAppDataMissing);
+        }
         match handed.granted {
             Some(granted) if granted == origin => OriginVerdict::Reflected(granted),
             _ => OriginVerdict::Refused(Refusal::OriginNotListed),
@@ -175,7 +181,7 @@ impl OriginFnSource {
     /// the app, which refuses the origin (the function cannot vouch for it) and is reported once
     /// per layer and worker.
     fn missing(&self) -> OriginVerdict {
-        if !self.reported.replace(true) {
+        if !self.reported_missing.replace(true) {
             let type_name = self.check.app_data_type();
             // `fn(&str, &web::Data<T>)` looks for a `Data<Data<T>>`.
             let hint = match type_name.matches("Data<").count() > 1 {
@@ -186,8 +192,9 @@ impl OriginFnSource {
                 target: "cors_runtime",
                 "origin_fn `{}` reads `{type_name}`{hint}, which the app does not hold where the \
                  function is asked, so it refuses every origin it is asked about: register it \
-                 with `App::new().app_data(web::Data::new(..))`; `outermost()` runs before \
-                 scopes and resources add their app data, so with it, register it on the App",
+                 with `App::new().app_data(web::Data::new(..))`; `outermost()` sees only the \
+                 app data registered where it is wrapped or further out (a scope or resource \
+                 inside it adds theirs later), so with it, register it there",
                 self.function.name()
             );
         }
@@ -198,13 +205,14 @@ impl OriginFnSource {
     /// route's scope or resource, which `outermost()` cannot see): a mistake in building the app,
     /// which refuses the origin and is reported once per worker.
     fn shadowed(&self) -> OriginVerdict {
-        if !self.reported.replace(true) {
+        if !self.reported_shadowed.replace(true) {
             log::error!(
                 target: "cors_runtime",
-                "origin_fn `{}` reads `{}`, registered on the route's scope or resource, which \
-                 `outermost()` cannot see (it runs before scopes and resources add their app \
-                 data): the two layers would judge origins by different data, so every origin \
-                 the function is asked about is refused; register it on the App only",
+                "origin_fn `{}` reads `{}`, registered on a scope or resource inside \
+                 `outermost()`, which it cannot see (they add their app data after it runs): \
+                 the two layers would judge origins by different data, so every origin the \
+                 function is asked about is refused; register it where `outermost()` is wrapped \
+                 (usually the App) only",
                 self.function.name(),
                 self.check.app_data_type()
             );
