@@ -1,12 +1,13 @@
 //! Whole requests through a real actix-web service with `#[cors]` routes: arbitrary `Origin`,
 //! `Access-Control-Request-Method` and `Access-Control-Request-Headers` bytes, as a preflight or
 //! an actual request. The CORS layer never panics and never answers 5xx, and a grant is always
-//! the request's one `Origin` value, byte for byte, and one the policy names.
+//! the request's one `Origin` value, byte for byte, and one the policy names, also where an
+//! `async` function of the app's data decides, with and without `outermost()` in front.
 #![no_main]
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
-use actix_web::{get, post, test, App, HttpResponse};
+use actix_web::{get, post, test, web, App, HttpResponse};
 use cors_runtime::cors;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
@@ -29,10 +30,30 @@ async fn create() -> HttpResponse {
     HttpResponse::Created().finish()
 }
 
+/// The app's tenant table.
+struct Tenants(&'static [&'static str]);
+
+const TENANT: &str = "https://shop.acme.example";
+
+async fn is_tenant(origin: &str, tenants: &Tenants) -> bool {
+    actix_web::rt::task::yield_now().await;
+    tenants.0.contains(&origin)
+}
+
+#[cors(origins = ["https://app.example.com"], origin_fn = is_tenant, origin_fn_ttl = 60)]
+#[get("/tenants")]
+async fn tenant_orders() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
 #[derive(Arbitrary, Debug)]
 struct Input {
     preflight: bool,
     post: bool,
+    /// To the route whose origins an `async` app-data function decides.
+    tenant_route: bool,
+    /// The app wrapped in `outermost()`.
+    outermost: bool,
     origins: Vec<Vec<u8>>,
     request_method: Option<Vec<u8>>,
     request_headers: Option<Vec<u8>>,
@@ -64,7 +85,12 @@ fuzz_target!(|input: Input| {
         (false, true) => Method::POST,
         (false, false) => Method::GET,
     };
-    let mut req = test::TestRequest::default().method(method).uri("/items");
+    let path = if input.tenant_route {
+        "/tenants"
+    } else {
+        "/items"
+    };
+    let mut req = test::TestRequest::default().method(method).uri(path);
     for origin in &origins {
         req = req.append_header((header::ORIGIN, origin.clone()));
     }
@@ -78,9 +104,21 @@ fuzz_target!(|input: Input| {
         req = req.insert_header(("access-control-request-private-network", "true"));
     }
 
+    let wrapped = input.outermost;
     let res = actix_web::rt::System::new().block_on(async move {
-        let app = test::init_service(App::new().service(list).service(create)).await;
-        test::call_service(&app, req.to_request()).await
+        let app = App::new()
+            .app_data(web::Data::new(Tenants(&[TENANT])))
+            .service(list)
+            .service(create)
+            .service(tenant_orders);
+        if wrapped {
+            let app = test::init_service(app.wrap(cors_runtime::outermost())).await;
+            let res = test::call_service(&app, req.to_request()).await;
+            res.map_into_boxed_body()
+        } else {
+            let app = test::init_service(app).await;
+            test::call_service(&app, req.to_request()).await
+        }
     });
     assert!(
         !res.status().is_server_error(),
@@ -97,7 +135,13 @@ fuzz_target!(|input: Input| {
                 origins.len()
             );
             assert_eq!(grant, origins[0]);
-            assert!(allowed(grant.as_bytes()), "granted {grant:?}");
+            let allowed = match input.tenant_route {
+                true => {
+                    [&b"https://app.example.com"[..], TENANT.as_bytes()].contains(&grant.as_bytes())
+                }
+                false => allowed(grant.as_bytes()),
+            };
+            assert!(allowed, "granted {grant:?}");
         }
     }
 });
