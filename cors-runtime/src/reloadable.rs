@@ -15,8 +15,10 @@ use cors_rules::{OriginList, WILDCARD};
 
 /// A list of allowed origins that the application can replace while serving.
 ///
-/// Keep it in a `static`, fill it at startup, and let a route consult it through `origin_fn`;
-/// replace it whenever the source changes (the handle is `Sync`: any thread, any task):
+/// Keep it in a `static` or in app data (`web::Data<ReloadableOrigins>`, read by an
+/// `origin_fn` of the form `fn(&str, &ReloadableOrigins) -> bool`), fill it at startup, and let a
+/// route consult it through `origin_fn`; replace it whenever the source changes (the handle is
+/// `Sync`: any thread, any task):
 ///
 /// ```
 /// use cors_runtime::{cors, ReloadableOrigins};
