@@ -84,9 +84,10 @@ use actix_web::HttpRequest;
             under `Vary: Origin` and replayed to requests it does not fit"
 )]
 pub trait OriginCheck<Form>: sealed::Sealed<Form> + Copy + Sync + 'static {
-    /// Whether this is `fn(&str) -> bool`, answered at once from the origin alone.
+    /// How a plain check (`fn(&str) -> bool`) answers at once, from the origin alone; `None` for
+    /// the other forms, which need the request's app data or may wait.
     #[doc(hidden)]
-    const PLAIN: bool = false;
+    const DECIDE_NOW: Option<fn(Self, &str) -> bool> = None;
 
     /// The app data the check reads: [`NoAppData`] or [`InAppData<T>`].
     #[doc(hidden)]
@@ -95,13 +96,6 @@ pub trait OriginCheck<Form>: sealed::Sealed<Form> + Copy + Sync + 'static {
     /// Starts the check of `origin`, a serialized origin already checked to be one.
     #[doc(hidden)]
     fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
-
-    /// The answer of a plain check, which needs nothing but the origin; `None` for the others.
-    #[doc(hidden)]
-    fn decide_now(self, origin: &str) -> Option<bool> {
-        let _ = origin;
-        None
-    }
 }
 
 /// Only the library implements [`OriginCheck`], for the four forms: a hand-made implementation
@@ -219,16 +213,12 @@ impl<F> OriginCheck<form::Plain> for F
 where
     F: Fn(&str) -> bool + Copy + Sync + 'static,
 {
-    const PLAIN: bool = true;
+    const DECIDE_NOW: Option<fn(Self, &str) -> bool> = Some(|check, origin| check(origin));
 
     type AppData = NoAppData;
 
     fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
         Checked::Decided(self(as_str(origin)))
-    }
-
-    fn decide_now(self, origin: &str) -> Option<bool> {
-        Some(self(origin))
     }
 }
 
@@ -293,7 +283,7 @@ pub trait ErasedOriginFn: Sync {
     fn identity(&self) -> CheckIdentity;
     /// Whether the check is `fn(&str) -> bool`, answered at once and from the origin alone.
     fn is_plain(&self) -> bool;
-    /// See [`OriginCheck::decide_now`].
+    /// A plain check's answer (see [`OriginCheck::DECIDE_NOW`]); `None` for the other forms.
     fn decide_now(&self, origin: &str) -> Option<bool>;
 }
 
@@ -314,8 +304,7 @@ pub struct OriginFnOf<F> {
     app_data_type: fn() -> &'static str,
     app_data_alive: fn(&HttpRequest) -> Option<AppDataAlive>,
     start: fn(F, &HeaderValue, &HttpRequest) -> Checked,
-    decide_now: fn(F, &str) -> Option<bool>,
-    plain: bool,
+    decide_now: Option<fn(F, &str) -> bool>,
 }
 
 impl<F: Copy> OriginFnOf<F> {
@@ -330,8 +319,7 @@ impl<F: Copy> OriginFnOf<F> {
             app_data_type: <F::AppData as AppData>::type_name,
             app_data_alive: <F::AppData as AppData>::alive,
             start: <F as OriginCheck<Form>>::start,
-            decide_now: <F as OriginCheck<Form>>::decide_now,
-            plain: <F as OriginCheck<Form>>::PLAIN,
+            decide_now: <F as OriginCheck<Form>>::DECIDE_NOW,
         }
     }
 }
@@ -362,10 +350,10 @@ impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
     }
 
     fn is_plain(&self) -> bool {
-        self.plain
+        self.decide_now.is_some()
     }
 
     fn decide_now(&self, origin: &str) -> Option<bool> {
-        (self.decide_now)(self.function, origin)
+        self.decide_now.map(|decide| decide(self.function, origin))
     }
 }

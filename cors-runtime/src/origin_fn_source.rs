@@ -14,7 +14,7 @@ use actix_web::http::header::{HeaderValue, ORIGIN};
 use actix_web::{HttpMessage, HttpRequest};
 
 use crate::headers::OriginVerdict;
-use crate::origin_cache::{self, CacheBounds, OriginCache};
+use crate::origin_cache::{self, OriginCache};
 use crate::origin_check::{Checked, ErasedOriginFn};
 use crate::prepared::Prepared;
 use crate::refusal::Refusal;
@@ -57,8 +57,6 @@ fn address_of(check: &'static dyn ErasedOriginFn) -> *const () {
 /// A policy's `origin_fn`, with this worker's cache of its answers.
 pub(crate) struct OriginFnSource {
     function: OriginFn,
-    check: &'static dyn ErasedOriginFn,
-    bounds: CacheBounds,
     /// The cache this route's requests read, found on the first request that needed it (it
     /// depends on the app data the request sees).
     cache: RefCell<Option<Rc<OriginCache>>>,
@@ -80,12 +78,14 @@ impl OriginFnSource {
     pub(crate) fn new(function: OriginFn) -> Self {
         OriginFnSource {
             function,
-            check: function.stored().check,
-            bounds: function.bounds(),
             cache: RefCell::new(None),
             reported_missing: Cell::new(false),
             reported_shadowed: Cell::new(false),
         }
+    }
+
+    fn check(&self) -> &'static dyn ErasedOriginFn {
+        self.function.stored().check
     }
 
     /// Asks the function about `origin`, the request's single `Origin` value, unless it is not an
@@ -94,22 +94,22 @@ impl OriginFnSource {
         let Some(text) = as_web_origin(origin.as_bytes()) else {
             return Judged::Now(OriginVerdict::Refused(Refusal::OriginNotListed));
         };
-        let uncached = self.bounds.is_none();
+        let uncached = self.function.bounds().is_none();
         if uncached {
             // A plain function: no app data, no request, no waiting.
-            if let Some(allowed) = self.check.decide_now(text) {
+            if let Some(allowed) = self.check().decide_now(text) {
                 return Judged::Now(verdict(origin, allowed));
             }
         }
-        let app_data = match self.check.app_data_address(request) {
+        let app_data = match self.check().app_data_address(request) {
             Some(address) => AppDataSeen(address),
             None => AppDataSeen::MISSING,
         };
         let asked = Asked {
-            check: address_of(self.check),
+            check: address_of(self.check()),
             app_data,
         };
-        if let Some(handed) = handed_over(request, self.check) {
+        if let Some(handed) = handed_over(request, self.check()) {
             return Judged::Now(self.take_over(handed, origin, app_data));
         }
         if app_data == AppDataSeen::MISSING {
@@ -124,7 +124,7 @@ impl OriginFnSource {
             return Judged::ByFunction(verdict(origin, allowed), asked);
         }
         let now = Instant::now();
-        match self.check.start(origin, request) {
+        match self.check().start(origin, request) {
             Checked::Decided(allowed) => {
                 if let Some(cache) = &cache {
                     cache.insert(origin.as_bytes(), allowed, now);
@@ -168,9 +168,9 @@ impl OriginFnSource {
         match &*slot {
             Some(cache) if cache.app_data() == app_data => cache.clone(),
             _ => {
-                let identity = self.check.identity();
-                let alive = || self.check.app_data_alive(request);
-                let cache = origin_cache::shared(identity, self.bounds, app_data, alive);
+                let identity = self.check().identity();
+                let alive = || self.check().app_data_alive(request);
+                let cache = origin_cache::shared(identity, self.function.bounds(), app_data, alive);
                 *slot = Some(cache.clone());
                 cache
             }
@@ -182,7 +182,7 @@ impl OriginFnSource {
     /// per layer and worker.
     fn missing(&self) -> OriginVerdict {
         if !self.reported_missing.replace(true) {
-            let type_name = self.check.app_data_type();
+            let type_name = self.check().app_data_type();
             // `fn(&str, &web::Data<T>)` looks for a `Data<Data<T>>`.
             let hint = match type_name.matches("Data<").count() > 1 {
                 true => " (the function should take `&T`, not `&web::Data<T>`)",
@@ -214,7 +214,7 @@ impl OriginFnSource {
                  function is asked about is refused; register it where `outermost()` is wrapped \
                  (usually the App) only",
                 self.function.name(),
-                self.check.app_data_type()
+                self.check().app_data_type()
             );
         }
         OriginVerdict::Refused(Refusal::OriginFnAppDataDiffers)
