@@ -113,8 +113,6 @@ where
 
 /// An actual request whose origin is judged: rejected when its origin is refused on a rejecting
 /// route, else passed to the route.
-// Inlined: every request passes here, and a call would cost it moves of the future's state.
-#[inline(always)]
 fn actual<S, B>(
     service: &S,
     prepared: &Rc<Prepared>,
@@ -303,8 +301,6 @@ where
 }
 
 /// Polls the route for an actual request, and decorates what it answers.
-// Inlined: every request passes here, and a call would cost it moves of the future's state.
-#[inline(always)]
 fn poll_actual<F, B>(
     inner: Pin<&mut F>,
     prepared: &Rc<Prepared>,

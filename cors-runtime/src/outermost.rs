@@ -195,8 +195,6 @@ where
 
 /// An actual request whose origin is judged, passed on and watched for a response the route's
 /// layer does not see.
-// Inlined: every request passes here, and a call would cost it moves of the future's state.
-#[inline(always)]
 fn watched<S, B>(
     service: &S,
     prepared: Rc<Prepared>,
@@ -395,8 +393,6 @@ where
 
 /// Polls the services inside for an actual request, and decorates what they answer unless the
 /// route's layer saw it.
-// Inlined: every request passes here, and a call would cost it moves of the future's state.
-#[inline(always)]
 fn poll_watched<F, B>(
     inner: Pin<&mut F>,
     unseen: &mut Option<Unseen>,

@@ -80,6 +80,8 @@ impl AllowOrigin {
     /// `Origin` headers are refused rather than guessing which one the browser meant. Only an
     /// `origin_fn` that is `async` (or reads app data the cache holds no answer for) leaves the
     /// verdict for later.
+    // Inlinable into the layers, which are compiled in the application's crate: about 50 – 90
+    // fewer instructions per request (benches/README.md).
     #[inline]
     pub(crate) fn judge(&self, request: &HttpRequest) -> Judged {
         if self.any {
