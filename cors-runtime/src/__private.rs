@@ -12,7 +12,7 @@ use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use crate::registry::constructors::Registered;
-pub use crate::route_service::{register_route, route_guard};
+pub use crate::routing::register::{register_route, route_guard};
 use crate::runtime_origins::EnvOrigins;
 pub use crate::runtime_origins::{RuntimeOrigins, StoredOriginFn};
 // Not called by generated code: exported so that this crate compiles it, and with it the

@@ -163,6 +163,7 @@
 
 mod decorate;
 mod headers;
+mod marks;
 mod middleware;
 mod on_mismatch;
 mod origin_cache;
@@ -175,8 +176,7 @@ mod prepared;
 mod refusal;
 mod registry;
 mod reloadable;
-mod route_service;
-mod route_table;
+mod routing;
 mod runtime_origins;
 mod shared_generics;
 mod single_header;

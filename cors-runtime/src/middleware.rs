@@ -15,13 +15,15 @@ use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
+use crate::marks::{self, Marking};
 use crate::on_mismatch;
 use crate::origin_fn_source::{Answered, Judged, PendingVerdict, Then, Waiting};
-use crate::outermost;
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
 use crate::refusal::{self, Outcome, Refusal};
+use crate::routing::recorder;
+use crate::routing::register::PreflightOwner;
 
 /// The CORS middleware for one policy.
 ///
@@ -36,11 +38,22 @@ use crate::refusal::{self, Outcome, Refusal};
 #[derive(Debug, Clone, Copy)]
 pub struct Cors {
     policy: &'static StoredPolicy,
+    /// How the layer marks the requests it answers for an `outermost()` around it.
+    marking: Marking,
 }
 
 impl Cors {
     pub(crate) fn new(policy: &'static StoredPolicy) -> Self {
-        Cors { policy }
+        Cors {
+            policy,
+            marking: Marking::None,
+        }
+    }
+
+    /// Marks the requests it answers (see `marks`) when the app may have an `outermost()`, which
+    /// is known where the route is registered.
+    pub(crate) fn marking(self, marking: Marking) -> Self {
+        Cors { marking, ..self }
     }
 
     /// The layer around `service`, made at once: what `new_transform` resolves to.
@@ -48,6 +61,8 @@ impl Cors {
         CorsService {
             service: Rc::new(service),
             prepared: Prepared::new(self.policy),
+            marking: self.marking,
+            preflight_owner: None,
         }
     }
 
@@ -69,7 +84,13 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(self.service(service)))
+        // A resource registered by hand is built after the whole app was described, so an
+        // `outermost()` of the app has been made by now.
+        let marking = match (self.marking, recorder::outermost_expected()) {
+            (Marking::None, true) => Marking::ByHand,
+            (marking, _) => marking,
+        };
+        ready(Ok(self.marking(marking).service(service)))
     }
 }
 
@@ -80,6 +101,18 @@ pub struct CorsService<S> {
     service: Rc<S>,
     /// The policy and its header values, made once per worker.
     prepared: Rc<Prepared>,
+    marking: Marking,
+    /// For a routed handler: whether a preflight the router gave it is its to answer.
+    preflight_owner: Option<PreflightOwner>,
+}
+
+impl<S> CorsService<S> {
+    pub(crate) fn with_preflight_owner(self, owner: PreflightOwner) -> Self {
+        CorsService {
+            preflight_owner: Some(owner),
+            ..self
+        }
+    }
 }
 
 impl<S, B> Service<ServiceRequest> for CorsService<S>
@@ -93,10 +126,17 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, req: ServiceRequest) -> Self::Future {
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
         let prepared = &self.prepared;
+        // Whatever comes back through this layer is its answer.
+        self.marking.mark_answered_inside(&mut req);
         // Judged when the future is polled, like any answer this layer gives by itself.
         if preflight::is_preflight(req.head()) {
+            if let Some(owner) = &self.preflight_owner {
+                if !owner.owns(&req) {
+                    return CorsFuture::without_route(req, WithoutRoute::NotOurs);
+                }
+            }
             return CorsFuture::without_route(req, WithoutRoute::Preflight(prepared.clone()));
         }
         match prepared.allow_origin.judge(req.request()) {
@@ -177,6 +217,8 @@ enum WithoutRoute {
     Preflight(Rc<Prepared>),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
+    /// A preflight whose actual request another resource may serve (see `PreflightOwner`).
+    NotOurs,
 }
 
 impl<S, F, B> CorsFuture<S, F, B> {
@@ -219,7 +261,6 @@ fn answer_preflight<B>(
     request: ServiceRequest,
     verdict: OriginVerdict,
 ) -> ServiceResponse<EitherBody<B>> {
-    outermost::mark_answered_by_route();
     preflight::respond(prepared, request, verdict).map_into_right_body()
 }
 
@@ -269,9 +310,12 @@ where
                         }
                     }
                     (request, WithoutRoute::Rejected) => {
-                        outermost::mark_answered_by_route();
                         let rejected = request.into_response(on_mismatch::rejected());
                         return Poll::Ready(Ok(rejected.map_into_right_body()));
+                    }
+                    (request, WithoutRoute::NotOurs) => {
+                        let refused = request.into_response(preflight::refused());
+                        return Poll::Ready(Ok(refused.map_into_right_body()));
                     }
                 },
                 StateProj::Judging { waiting } => {
@@ -315,7 +359,6 @@ where
     Poll::Ready(match result {
         Ok(mut response) => {
             decorate(prepared, verdict, response.headers_mut());
-            outermost::mark_answered_by_route();
             Ok(response.map_into_left_body())
         }
         // An error from inner middleware (a guard, an auth layer) becomes a response later,
@@ -325,7 +368,7 @@ where
             let prepared = prepared.clone();
             error.add_response_mapper(move |mut response| {
                 decorate(&prepared, verdict.clone(), response.headers_mut());
-                outermost::mark_response_settled_by_route(&mut response);
+                marks::mark_settled_by_route(&mut response);
                 response
             });
             Err(error)

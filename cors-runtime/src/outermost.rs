@@ -9,15 +9,18 @@
 //! - a preflight for a path and method a `#[cors]` route serves is answered with that route's
 //!   policy before any inner middleware runs (the route's own layer would answer it alike);
 //! - a response to an actual request that the route's layer did not see (it was answered by an
-//!   inner middleware, or the route returned before it) is decorated with the policy of the route
-//!   that serves the request, whatever produced it;
+//!   inner middleware before routing) is decorated with the policy of the route that serves the
+//!   request, whatever produced it;
 //! - for requests no `#[cors]` route serves (unknown paths, methods a path does not serve, routes
 //!   without `#[cors]`, `default_service`, files), the optional default policy does both.
 //!
-//! Responses the route's layer answered are left as they are: it marks them (see
-//! [`mark_answered_by_route`]), so nothing is decorated twice.
+//! It never grants on a guess: where its route table cannot be sure which route the router picks
+//! (see `routing::table`), it answers nothing and decorates nothing, and says why in a debug
+//! line; the route's own layer still answers the requests that reach it. Responses a CORS layer
+//! inside answered are left as they are (see `marks`), and so are responses of a resource the
+//! router picked instead of the route the table expected.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::OnceCell;
 use std::future::{ready, Future, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -26,17 +29,20 @@ use std::task::{Context, Poll};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{HeaderMap, ORIGIN};
-use actix_web::{Error, HttpResponse};
+use actix_web::Error;
 use pin_project_lite::pin_project;
 
 use crate::decorate::decorate;
 use crate::headers::OriginVerdict;
-use crate::origin_fn_source::{self, Answered, Judged, PendingVerdict, Then, Waiting};
+use crate::marks;
+use crate::on_mismatch;
+use crate::origin_fn_source::{self, Answered, Judged, Then, Waiting};
 use crate::policy::{Policy, StoredPolicy};
 use crate::preflight;
 use crate::prepared::Prepared;
 use crate::refusal::{self, Outcome};
-use crate::route_table::{self, RouteTable};
+use crate::routing::recorder;
+use crate::routing::table::{Lookup, RouteTable};
 
 /// CORS in front of the app's other middleware: wrap it last, so that it runs first.
 ///
@@ -65,7 +71,7 @@ use crate::route_table::{self, RouteTable};
 /// Without it, `#[cors]` routes work as long as every middleware around them calls them; with it,
 /// preflights never reach that middleware, and what it answers carries the route's CORS headers.
 pub fn outermost() -> Outermost {
-    route_table::expect_outermost();
+    recorder::expect_outermost();
     Outermost { default: None }
 }
 
@@ -81,7 +87,7 @@ pub struct Outermost {
 impl Clone for Outermost {
     fn clone(&self) -> Self {
         // Cloned into an `HttpServer`'s app factory, on the worker thread that builds the app.
-        route_table::expect_outermost();
+        recorder::expect_outermost();
         Outermost {
             default: self.default,
         }
@@ -130,19 +136,54 @@ struct Layer {
     default: Option<Rc<Prepared>>,
 }
 
+/// Whose policy answers a request.
+enum Answerer {
+    /// The route that serves it.
+    Route(Rc<Prepared>),
+    /// The default policy: no `#[cors]` route serves it.
+    Default(Rc<Prepared>),
+}
+
 impl Layer {
-    /// The policy for `request`: the route's that serves it, else the default.
-    fn policy_for(&self, request: &ServiceRequest) -> Option<&Rc<Prepared>> {
+    /// Whose policy answers `request`: the route's that serves it, else the default; `None` when
+    /// no policy of this layer may answer, and the request is the app's own business.
+    fn answerer_for(&self, request: &ServiceRequest) -> Option<Answerer> {
         let routes = match self.routes.get() {
-            Some(routes) => Some(routes),
-            None => {
-                RouteTable::build(request.request()).map(|built| self.routes.get_or_init(|| built))
-            }
+            Some(routes) => routes,
+            None => match RouteTable::build(request.request()) {
+                Ok(built) => self.routes.get_or_init(|| built),
+                Err(_) => {
+                    log_uncertain(
+                        request,
+                        "the request's own `Host` or forwarding headers keep \
+                        the resource map from rendering the app's routes",
+                    );
+                    return None;
+                }
+            },
         };
-        routes
-            .and_then(|routes| routes.route_for(request))
-            .or(self.default.as_ref())
+        match routes.lookup(request) {
+            Lookup::Route(prepared) => Some(Answerer::Route(prepared.clone())),
+            Lookup::NoRoute => self.default.clone().map(Answerer::Default),
+            Lookup::Uncertain(why) => {
+                if refusal::log_enabled() {
+                    log_uncertain(request, &why.to_string());
+                }
+                None
+            }
+        }
     }
+}
+
+/// Says why `outermost()` left a request to the app (debug level, target `cors_runtime`).
+fn log_uncertain(request: &ServiceRequest, why: &str) {
+    log::debug!(
+        target: "cors_runtime",
+        "outermost(): {} {} left to the app, answered and decorated by no policy of \
+         `outermost()`: {why}",
+        request.method(),
+        request.path()
+    );
 }
 
 /// The service [`Outermost`] wraps around the app or scope.
@@ -163,47 +204,72 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, req: ServiceRequest) -> Self::Future {
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
         // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
-        // a browser's).
-        if !req.headers().contains_key(ORIGIN) {
+        // a browser's). Under another `outermost()`, that one answers.
+        if !req.headers().contains_key(ORIGIN) || marks::outer_layer_in_charge(req.request()) {
             return OutermostFuture::passed(self.service.call(req));
         }
+        marks::mark_outer_layer_in_charge(&mut req);
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
-        let Some(prepared) = self.layer.policy_for(&req).cloned() else {
-            // Nobody's: the app's own business, as without this layer.
+        let Some(answerer) = self.layer.answerer_for(&req) else {
+            // Nobody's, or not surely anybody's: the app's own business, as without this layer.
             return OutermostFuture::passed(self.service.call(req));
         };
         // Judged when the future is polled, like any answer this layer gives by itself.
         if preflight::is_preflight(req.head()) {
-            return OutermostFuture::preflight(req, prepared);
+            return OutermostFuture::preflight(req, answerer.prepared().clone());
         }
-        match prepared.allow_origin.judge(req.request()) {
-            Judged::Now(verdict) => watched(&self.service, prepared, req, verdict),
+        match answerer.prepared().allow_origin.judge(req.request()) {
+            Judged::Now(verdict) => actual(&self.service, answerer, req, verdict),
             Judged::ByFunction(verdict, asked) => {
                 origin_fn_source::hand_over(req.request(), &verdict, asked);
-                watched(&self.service, prepared, req, verdict)
+                actual(&self.service, answerer, req, verdict)
             }
             Judged::Later(pending) => {
                 let then = Then::Actual(self.service.clone());
-                OutermostFuture::judging(pending, req, prepared, then)
+                let waiting = Waiting::boxed(pending, req, answerer.prepared().clone(), then);
+                OutermostFuture::judging(waiting, answerer.is_default())
             }
         }
     }
 }
 
-/// An actual request whose origin is judged, passed on and watched for a response the route's
-/// layer does not see.
-fn watched<S, B>(
+impl Answerer {
+    fn prepared(&self) -> &Rc<Prepared> {
+        match self {
+            Answerer::Route(prepared) | Answerer::Default(prepared) => prepared,
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        matches!(self, Answerer::Default(_))
+    }
+}
+
+/// An actual request whose origin is judged: rejected when the default policy answers it and
+/// rejects its origin, else passed on and watched for a response no layer inside answered.
+fn actual<S, B>(
     service: &S,
-    prepared: Rc<Prepared>,
+    answerer: Answerer,
     req: ServiceRequest,
     verdict: OriginVerdict,
 ) -> OutermostFuture<S, S::Future>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
+    let is_default = answerer.is_default();
+    let prepared = match answerer {
+        Answerer::Route(prepared) | Answerer::Default(prepared) => prepared,
+    };
+    if let OriginVerdict::Refused(reason) = verdict {
+        // A route's layer rejects for its route; the default policy has no layer but this one.
+        if is_default && prepared.reject_mismatch && !on_mismatch::is_same_origin(&req) {
+            refusal::log(prepared.route, Outcome::Rejected, req.head(), &[reason]);
+            return OutermostFuture::rejected(req);
+        }
+    }
     // Logged only if this layer serves the response: the route's layer logs what it sees.
     let refusal = match &verdict {
         OriginVerdict::Refused(reason) => {
@@ -212,21 +278,23 @@ where
         }
         _ => None,
     };
-    let actual = Unseen {
+    let unseen = Unseen {
         prepared,
         verdict,
         refusal,
+        is_default,
     };
-    let (inner, seen) = watching_route(|| service.call(req));
-    OutermostFuture::watched(inner, actual, seen)
+    OutermostFuture::watched(service.call(req), unseen)
 }
 
-/// An actual request's policy, its verdict and the log line of a refusal, for a response the
-/// route's layer did not see.
+/// An actual request's policy, its verdict and the log line of a refusal, for a response no CORS
+/// layer inside answered.
 struct Unseen {
     prepared: Rc<Prepared>,
     verdict: OriginVerdict,
     refusal: Option<String>,
+    /// The default policy's, rather than a route's.
+    is_default: bool,
 }
 
 impl Unseen {
@@ -252,22 +320,22 @@ pin_project! {
     enum State<S, F> {
         // A preflight answered here, under this policy.
         Preflight { pending: Option<(ServiceRequest, Rc<Prepared>)> },
+        // An actual request the default policy rejects, answered here.
+        Rejected { request: Option<ServiceRequest> },
         // Passed on, with nothing to add.
         Passed {
             #[pin]
             inner: F,
         },
-        // An actual request on a path with a policy: what this layer adds unless the route's
-        // layer saw the request.
+        // An actual request with a policy: what this layer adds unless a layer inside answered.
         Watched {
             #[pin]
             inner: F,
             unseen: Option<Unseen>,
-            seen_by_route: bool,
         },
         // Waiting for an `async` origin check, before anything else happens. Boxed, as this
         // enum is as large as its largest variant, and every other request moves it.
-        Judging { waiting: Box<Waiting<S>> },
+        Judging { waiting: Box<Waiting<S>>, of_default: bool },
     }
 }
 
@@ -280,15 +348,19 @@ impl<S, F> OutermostFuture<S, F> {
         }
     }
 
-    fn judging(
-        pending: PendingVerdict,
-        request: ServiceRequest,
-        prepared: Rc<Prepared>,
-        then: Then<S>,
-    ) -> Self {
+    fn rejected(request: ServiceRequest) -> Self {
+        OutermostFuture {
+            state: State::Rejected {
+                request: Some(request),
+            },
+        }
+    }
+
+    fn judging(waiting: Box<Waiting<S>>, of_default: bool) -> Self {
         OutermostFuture {
             state: State::Judging {
-                waiting: Waiting::boxed(pending, request, prepared, then),
+                waiting,
+                of_default,
             },
         }
     }
@@ -299,12 +371,11 @@ impl<S, F> OutermostFuture<S, F> {
         }
     }
 
-    fn watched(inner: F, unseen: Unseen, seen_by_route: bool) -> Self {
+    fn watched(inner: F, unseen: Unseen) -> Self {
         OutermostFuture {
             state: State::Watched {
                 inner,
                 unseen: Some(unseen),
-                seen_by_route,
             },
         }
     }
@@ -320,11 +391,7 @@ where
         // Most requests are actual ones, decided at once: straight to the services inside,
         // outside the loop that moves a request between states.
         match self.as_mut().project().state.project() {
-            StateProj::Watched {
-                inner,
-                unseen,
-                seen_by_route,
-            } => poll_watched(inner, unseen, seen_by_route, cx),
+            StateProj::Watched { inner, unseen } => poll_watched(inner, unseen, cx),
             StateProj::Passed { inner } => {
                 inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
             }
@@ -337,7 +404,7 @@ impl<S, B> OutermostFuture<S, S::Future>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
-    /// Answers a preflight, or waits for an `async` verdict and goes on.
+    /// Answers a preflight or a rejection, or waits for an `async` verdict and goes on.
     fn advance(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -353,11 +420,21 @@ where
                             return Poll::Ready(Ok(answer.map_into_right_body()));
                         }
                         Judged::Later(pending) => {
-                            OutermostFuture::judging(pending, request, prepared, Then::Preflight)
+                            let waiting =
+                                Waiting::boxed(pending, request, prepared, Then::Preflight);
+                            OutermostFuture::judging(waiting, false)
                         }
                     }
                 }
-                StateProj::Judging { waiting } => {
+                StateProj::Rejected { request } => {
+                    let request = request.take().expect(DONE);
+                    let rejected = request.into_response(on_mismatch::rejected());
+                    return Poll::Ready(Ok(rejected.map_into_right_body()));
+                }
+                StateProj::Judging {
+                    waiting,
+                    of_default,
+                } => {
                     let answered = std::task::ready!(waiting.poll(cx));
                     let Answered {
                         verdict,
@@ -366,50 +443,62 @@ where
                         then,
                         asked,
                     } = answered;
-                    if let Then::Actual(_) = then {
-                        origin_fn_source::hand_over(request.request(), &verdict, asked);
-                    }
                     match then {
                         Then::Preflight => {
                             let answer = preflight::respond(&prepared, request, verdict);
                             return Poll::Ready(Ok(answer.map_into_right_body()));
                         }
-                        Then::Actual(service) => watched(&*service, prepared, request, verdict),
+                        Then::Actual(service) => {
+                            origin_fn_source::hand_over(request.request(), &verdict, asked);
+                            let answerer = match *of_default {
+                                true => Answerer::Default(prepared),
+                                false => Answerer::Route(prepared),
+                            };
+                            actual(&*service, answerer, request, verdict)
+                        }
                     }
                 }
                 StateProj::Passed { inner } => {
                     return inner.poll(cx).map_ok(ServiceResponse::map_into_left_body)
                 }
-                StateProj::Watched {
-                    inner,
-                    unseen,
-                    seen_by_route,
-                } => return poll_watched(inner, unseen, seen_by_route, cx),
+                StateProj::Watched { inner, unseen } => return poll_watched(inner, unseen, cx),
             };
             self.as_mut().project().state.set(next.state);
         }
     }
 }
 
-/// Polls the services inside for an actual request, and decorates what they answer unless the
-/// route's layer saw it.
+/// Polls the services inside for an actual request, and decorates what they answer unless a CORS
+/// layer inside answered it, or the router gave it to a resource other than the route the table
+/// expected.
 fn poll_watched<F, B>(
     inner: Pin<&mut F>,
     unseen: &mut Option<Unseen>,
-    seen_by_route: &mut bool,
     cx: &mut Context<'_>,
 ) -> Poll<Result<ServiceResponse<EitherBody<B>>, Error>>
 where
     F: Future<Output = Result<ServiceResponse<B>, Error>>,
 {
-    let (result, seen) = watching_route(|| inner.poll(cx));
-    *seen_by_route |= seen;
-    let result = std::task::ready!(result);
+    let result = std::task::ready!(inner.poll(cx));
     let unseen = unseen
         .take()
         .expect("OutermostFuture polled after completion");
     Poll::Ready(match result {
-        Ok(response) if *seen_by_route => Ok(response.map_into_left_body()),
+        Ok(response) if marks::answered_inside(response.request()) => {
+            Ok(response.map_into_left_body())
+        }
+        Ok(response) if !unseen.is_default && marks::routed_to_a_resource(response.request()) => {
+            // The route's layer would have marked it: another resource served the request.
+            log::debug!(
+                target: "cors_runtime",
+                "outermost(): {} {} was served by a resource other than route `{}`, which \
+                 `outermost()` expected; its response is left undecorated",
+                response.request().method(),
+                response.request().path(),
+                unseen.prepared.route
+            );
+            Ok(response.map_into_left_body())
+        }
         Ok(mut response) => {
             unseen.decorate(response.headers_mut());
             Ok(response.map_into_left_body())
@@ -418,7 +507,7 @@ where
         // it is the route's own, which the route's layer decorates.
         Err(mut error) => {
             error.add_response_mapper(move |mut response| {
-                if !settled_by_route(&response) {
+                if !marks::settled_by_route(&response) {
                     unseen.decorate(response.headers_mut());
                 }
                 response
@@ -426,47 +515,4 @@ where
             Err(error)
         }
     })
-}
-
-thread_local! {
-    /// Whether a route's CORS layer has answered a request since this layer last looked: set by
-    /// the route's layer, read by this one around each call and poll of the services inside it.
-    static ANSWERED_BY_ROUTE: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Called by the route's layer when it has answered a request (a decorated response, its own
-/// preflight answer or rejection): that answer stands, and this layer adds nothing.
-///
-/// The route's layer completes inside a poll of this layer (the services between poll the next
-/// one from their own poll), on the same thread, for the same request: a flag that this layer
-/// clears before and reads after each call and poll is a mark on the request that costs neither
-/// an allocation nor a lookup. A middleware that moved the rest of the chain to another task
-/// would hide the mark; the response would then be decorated by both layers.
-pub(crate) fn mark_answered_by_route() {
-    ANSWERED_BY_ROUTE.set(true);
-}
-
-/// Runs `inner` (a call or a poll of the services inside this layer) and tells whether a route's
-/// layer answered meanwhile. The flag is restored for a layer around this one (an app's, around
-/// a scope's), with what was seen added.
-fn watching_route<R>(inner: impl FnOnce() -> R) -> (R, bool) {
-    let around = ANSWERED_BY_ROUTE.replace(false);
-    let result = inner();
-    let seen = ANSWERED_BY_ROUTE.get();
-    ANSWERED_BY_ROUTE.set(around | seen);
-    (result, seen)
-}
-
-/// The mark the route's layer leaves on the response an error of the route becomes, which it
-/// decorates when the error is rendered, before this layer's mapper runs: an error carries no
-/// request, and an error a middleware between the two layers makes (or makes of the route's
-/// response) must still be decorated here. Errors are rare; the mark allocates only then.
-struct SettledByRoute;
-
-pub(crate) fn mark_response_settled_by_route(response: &mut HttpResponse) {
-    response.extensions_mut().insert(SettledByRoute);
-}
-
-fn settled_by_route(response: &HttpResponse) -> bool {
-    response.extensions().contains::<SettledByRoute>()
 }

@@ -209,7 +209,8 @@ fn allowed(prepared: &Prepared, request: &HeaderMap, allow_origin: HeaderValue) 
     response
 }
 
-fn refused() -> HttpResponse {
+/// The answer to a refused preflight: `403`, no `Access-Control-*` header, the preflight `Vary`.
+pub(crate) fn refused() -> HttpResponse {
     let mut response = HttpResponse::new(StatusCode::FORBIDDEN);
     response.headers_mut().append(VARY, PREFLIGHT_VARY.clone());
     response

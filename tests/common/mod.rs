@@ -4,9 +4,9 @@
 
 use actix_web::body::BoxBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header::{self, HeaderName};
-use actix_web::http::Method;
-use actix_web::test::TestRequest;
+use actix_web::http::header::{self, HeaderMap, HeaderName, ACCESS_CONTROL_ALLOW_ORIGIN, VARY};
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::{self, TestRequest};
 
 pub const APP: &str = "https://app.example.com";
 pub const EVIL: &str = "https://evil.example.net";
@@ -83,4 +83,63 @@ impl<S, B> TestApp<B> for S where
         Error = actix_web::Error,
     >
 {
+}
+
+/// The response the server sends: an `Err` rendered with its response mappers.
+pub struct Sent {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+}
+
+impl Sent {
+    pub fn header(&self, name: HeaderName) -> Option<&str> {
+        self.headers.get(name).map(|value| value.to_str().unwrap())
+    }
+
+    /// Every `Vary` entry, in order.
+    pub fn varies_by(&self) -> Vec<&str> {
+        self.headers
+            .get_all(VARY)
+            .flat_map(|value| value.to_str().unwrap().split(','))
+            .map(str::trim)
+            .collect()
+    }
+
+    pub fn allow_origin(&self) -> Option<&str> {
+        self.header(ACCESS_CONTROL_ALLOW_ORIGIN)
+    }
+
+    /// Every check in this file: never two `Access-Control-Allow-Origin` headers, never two
+    /// `Vary: Origin`.
+    pub fn well_formed(self) -> Self {
+        assert!(
+            self.headers.get_all(ACCESS_CONTROL_ALLOW_ORIGIN).count() <= 1,
+            "{:?}",
+            self.headers
+        );
+        let varies_by_origin = self
+            .varies_by()
+            .into_iter()
+            .filter(|name| name.eq_ignore_ascii_case("origin"))
+            .count();
+        assert!(varies_by_origin <= 1, "{:?}", self.headers);
+        self
+    }
+}
+
+pub async fn send<B>(app: &impl TestApp<B>, req: test::TestRequest) -> Sent {
+    let sent = match test::try_call_service(app, req.to_request()).await {
+        Ok(res) => Sent {
+            status: res.status(),
+            headers: res.headers().clone(),
+        },
+        Err(error) => {
+            let res = error.error_response();
+            Sent {
+                status: res.status(),
+                headers: res.headers().clone(),
+            }
+        }
+    };
+    sent.well_formed()
 }

@@ -6,6 +6,7 @@
 
 mod app_check;
 mod guarded;
+mod outermost;
 mod reference;
 mod reload;
 mod strategies;

@@ -15,12 +15,13 @@
 //!
 //! On a thread that builds an app with `outermost()`, the entry's place in the resource map also
 //! holds a hidden name unique to the registration, by which that layer renders the route's full
-//! path, scope prefixes included (see `route_table`). A place with two names is a node with two
+//! path, scope prefixes included (see `table`). A place with two names is a node with two
 //! children, where actix-web otherwise has a leaf, and for such a node actix-web answers
 //! `HttpRequest::match_name()` and `match_pattern()` by searching the resource map by path alone:
 //! the same answers, unless a route registered earlier has a pattern that also matches the path
 //! but not the method. Apps without `outermost()` keep the leaf.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -36,10 +37,11 @@ use actix_web::http::Method;
 use actix_web::{Error, Route};
 use pin_project_lite::pin_project;
 
+use super::recorder;
+use crate::marks::Marking;
 use crate::middleware::{Cors, CorsFuture, CorsService};
 use crate::policy::StoredPolicy;
 use crate::preflight;
-use crate::route_table;
 
 /// The service actix-web makes of a `Route`: the handler with the attribute's `wrap`s.
 type RouteService = <Route as ServiceFactory<ServiceRequest>>::Service;
@@ -75,8 +77,11 @@ pub fn register_route(
         route_guards: route_guards.into(),
     };
     let mut rdef = ResourceDef::new(path.as_str());
-    let names = if route_table::outermost_expected() {
-        let hidden_name = route_table::record(&path, guard.clone(), policy);
+    recorder::note_cors_resource(name);
+    let owner = PreflightOwner::new(name, &path);
+    let outermost_expected = recorder::outermost_expected();
+    let names = if outermost_expected {
+        let hidden_name = recorder::record(&path, name, guard.clone(), policy);
         Some(Rc::new(resource_names(&rdef, name, &hidden_name)))
     } else {
         rdef.set_name(name);
@@ -85,7 +90,11 @@ pub fn register_route(
     let guards: Vec<Box<dyn Guard>> = vec![Box::new(guard)];
     let factory = RouteFactory {
         route,
-        cors: Cors::new(policy),
+        cors: Cors::new(policy).marking(match outermost_expected {
+            true => Marking::Routed,
+            false => Marking::None,
+        }),
+        owner,
     };
     config.register_service(rdef, Some(guards), factory, names);
 }
@@ -134,6 +143,20 @@ pub(crate) struct RouteGuard {
 }
 
 impl RouteGuard {
+    /// Whether the routing attribute added `guard`s of its own: then this guard may refuse a
+    /// request for reasons other than its method.
+    pub(crate) fn has_attribute_guards(&self) -> bool {
+        !self.route_guards.is_empty()
+    }
+
+    /// Whether every method `other` serves is one this route serves too.
+    pub(crate) fn serves_every_method_of(&self, other: &RouteGuard) -> bool {
+        other
+            .methods
+            .iter()
+            .all(|method| self.methods.contains(method))
+    }
+
     /// A preflight is the route's only if it announces a method the route serves, also when the
     /// route serves `OPTIONS` itself: it must not answer the preflights of a sibling's methods.
     fn serves(&self, ctx: &GuardContext<'_>) -> bool {
@@ -165,10 +188,64 @@ impl Guard for RouteGuard {
     }
 }
 
+/// Whether a preflight the router gave this route's entry is this route's to answer.
+///
+/// The router picks the entry for a preflight by the method it announces (see [`RouteGuard`]),
+/// but a resource registered earlier may refuse the `OPTIONS` request and yet take the actual
+/// request that follows (actix-web's own `#[get]` has a method guard): then this route would grant
+/// a request another resource serves. So the route answers only when the resource the app's
+/// resource map finds first for the path, by path alone, is this route or another routed
+/// `#[cors]` handler, whose guard refused the preflight and so refuses its actual request too.
+/// Anything else comes first: the preflight is refused, and the reason logged.
+#[derive(Debug, Clone)]
+pub(crate) struct PreflightOwner {
+    resource_name: Rc<str>,
+    /// Whether the path has no dynamic segment: then the answer is the same for every preflight,
+    /// and kept after the first.
+    is_static: bool,
+    known: Rc<Cell<Option<bool>>>,
+}
+
+impl PreflightOwner {
+    fn new(resource_name: &str, path: &str) -> Self {
+        PreflightOwner {
+            resource_name: resource_name.into(),
+            is_static: !path.contains('{'),
+            known: Rc::default(),
+        }
+    }
+
+    pub(crate) fn owns(&self, req: &ServiceRequest) -> bool {
+        if let Some(known) = self.known.get() {
+            return known;
+        }
+        let path = req.match_info().as_str();
+        let first = req.request().resource_map().match_name(path);
+        let owns = first.is_some_and(|first| {
+            *first == *self.resource_name || recorder::is_cors_resource(first)
+        });
+        if !owns {
+            log::debug!(
+                target: "cors_runtime",
+                "{}: OPTIONS {path} preflight refused with 403: resource `{}`, which is not a \
+                 `#[cors]` route, comes first for this path, and may serve the actual request; \
+                 register this route before it, or give it `#[cors]`",
+                self.resource_name,
+                first.unwrap_or("(unnamed)")
+            );
+        }
+        if self.is_static {
+            self.known.set(Some(owns));
+        }
+        owns
+    }
+}
+
 /// Makes the entry's service: the CORS layer in front of the route.
 struct RouteFactory {
     route: Route,
     cors: Cors,
+    owner: PreflightOwner,
 }
 
 impl ServiceFactory<ServiceRequest> for RouteFactory {
@@ -182,9 +259,10 @@ impl ServiceFactory<ServiceRequest> for RouteFactory {
     fn new_service(&self, _: ()) -> Self::Future {
         let route = self.route.new_service(());
         let cors = self.cors;
+        let owner = self.owner.clone();
         Box::pin(async move {
             Ok(CorsRoute {
-                layer: cors.service(route.await?),
+                layer: cors.service(route.await?).with_preflight_owner(owner),
             })
         })
     }

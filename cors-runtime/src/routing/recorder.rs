@@ -1,0 +1,91 @@
+//! What a routed `#[cors]` handler's registration leaves for `outermost()`: its path as written,
+//! its guard in the router, its policy and its names, in a list of the thread that builds the
+//! app. actix-web builds each worker's app on the worker's own thread and registers every service
+//! before it builds any middleware, so the list is complete when `outermost()` first reads it.
+//!
+//! Routes are recorded only on threads where an `outermost()` has been made (or cloned): the
+//! app's builder makes it before actix-web registers the app's services. Elsewhere registration
+//! costs nothing more than actix-web's own.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+
+use super::register::RouteGuard;
+use crate::policy::StoredPolicy;
+
+/// One path of a routed `#[cors]` handler, as its registration records it.
+pub(crate) struct Recorded {
+    /// The name only this registration's place in the resource map holds, by which the app's
+    /// resource map renders its full path.
+    pub(crate) hidden_name: String,
+    /// The resource's own name (the routing attribute's `name`, else the handler's): what the
+    /// resource map answers for a path that reaches it first.
+    pub(crate) resource_name: String,
+    /// The path as registered, without scope prefixes.
+    pub(crate) path: String,
+    /// The route's guard in the router: its methods and its attribute's `guard`s.
+    pub(crate) guard: RouteGuard,
+    pub(crate) policy: &'static StoredPolicy,
+}
+
+thread_local! {
+    static RECORDED: RefCell<Vec<Recorded>> = const { RefCell::new(Vec::new()) };
+    static NEXT_NAME: Cell<u64> = const { Cell::new(0) };
+    static OUTERMOST_EXPECTED: Cell<bool> = const { Cell::new(false) };
+    static CORS_RESOURCE_NAMES: RefCell<Option<HashSet<Box<str>>>> = const { RefCell::new(None) };
+}
+
+/// Notes that a routed `#[cors]` handler registers a resource named `name`, on any thread,
+/// whether or not the app has an `outermost()`: see [`is_cors_resource`].
+pub(crate) fn note_cors_resource(name: &str) {
+    CORS_RESOURCE_NAMES.with_borrow_mut(|names| {
+        names.get_or_insert_with(HashSet::new).insert(name.into());
+    });
+}
+
+/// Whether a resource named `name` is a routed `#[cors]` handler's, registered on this thread: its
+/// guard in the router is one this crate knows.
+pub(crate) fn is_cors_resource(name: &str) -> bool {
+    CORS_RESOURCE_NAMES
+        .with_borrow(|names| names.as_ref().is_some_and(|names| names.contains(name)))
+}
+
+/// Called when an `outermost()` is made or cloned: apps this thread builds from now on may have
+/// it, so their routes are recorded.
+pub(crate) fn expect_outermost() {
+    OUTERMOST_EXPECTED.set(true);
+}
+
+/// Whether routes registered now are recorded, with a hidden name, and mark the requests they
+/// answer for `outermost()`.
+pub(crate) fn outermost_expected() -> bool {
+    OUTERMOST_EXPECTED.get()
+}
+
+/// Records one path of a routed handler while the app is built; returns the hidden name to give
+/// the route's place in the resource map.
+pub(crate) fn record(
+    path: &str,
+    resource_name: &str,
+    guard: RouteGuard,
+    policy: &'static StoredPolicy,
+) -> String {
+    let number = NEXT_NAME.with(|next| next.replace(next.get() + 1));
+    let hidden_name = format!("__cors_runtime_route_{number}");
+    RECORDED.with_borrow_mut(|recorded| {
+        recorded.push(Recorded {
+            hidden_name: hidden_name.clone(),
+            resource_name: resource_name.to_owned(),
+            path: path.to_owned(),
+            guard,
+            policy,
+        })
+    });
+    hidden_name
+}
+
+/// Runs `read` over every route recorded on this thread, in registration order (the routes of
+/// every app this thread built).
+pub(crate) fn with_recorded<R>(read: impl FnOnce(&[Recorded]) -> R) -> R {
+    RECORDED.with_borrow(|recorded| read(recorded))
+}
