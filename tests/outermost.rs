@@ -34,6 +34,21 @@ mod cors_policies {
         origins = ["https://app.example.com"],
         methods = ["GET", "PUT"],
     });
+
+    cors_runtime::policy!(
+        /// A default that turns other origins away before the app runs.
+        REJECTING {
+        origins = ["https://app.example.com"],
+        methods = ["GET", "POST"],
+        on_mismatch = "reject",
+    });
+
+    cors_runtime::policy!(
+        /// The default of an `outermost()` on a scope, inside the app's.
+        PARTNERS {
+        origins = ["https://partner.example.org"],
+        methods = ["GET"],
+    });
 }
 
 const PARTNER: &str = "https://partner.example.org";
@@ -610,6 +625,77 @@ async fn the_default_policy_covers_what_no_route_serves() {
         .keys()
         .all(|name| !name.as_str().starts_with("access-control-")));
     assert!(res.varies_by().is_empty());
+}
+
+/// A default policy's `on_mismatch = "reject"` holds as written: another origin's actual request
+/// to what no `#[cors]` route serves gets `403` before any of the app's middleware runs.
+#[actix_web::test]
+async fn a_default_policy_rejects_as_written() {
+    let calls = web::Data::new(AuthCalls::default());
+    let default = cors_runtime::named_policy!(crate::cors_policies::REJECTING);
+    let app = test::init_service(
+        App::new()
+            .app_data(calls.clone())
+            .service(me)
+            .wrap(from_fn(require_login))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, logged_in(from_origin(Method::POST, "/nothing", EVIL))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.allow_origin(), None);
+    assert_eq!(res.varies_by(), ["Origin"]);
+    assert_eq!(calls.0.load(Ordering::SeqCst), 0, "the app's middleware ran");
+    // The default's own origin, and a same-origin request, go on to the app.
+    let res = send(&app, logged_in(from_origin(Method::POST, "/nothing", APP))).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.allow_origin(), Some(APP));
+    let same_origin = from_origin(Method::POST, "/nothing", EVIL)
+        .insert_header(("Sec-Fetch-Site", "same-origin"));
+    let res = send(&app, logged_in(same_origin)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // A route's own policy still decides for the route: `me` passes other origins through.
+    let res = send(&app, logged_in(from_origin(Method::GET, "/me", EVIL))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.allow_origin(), None);
+}
+
+/// With `outermost()` on the app and on a scope inside it, the app's is in charge of every request
+/// (the first to see it): its route table and its default policy answer, also inside the scope,
+/// and the scope's steps aside.
+#[actix_web::test]
+async fn with_outermost_on_the_app_and_on_a_scope_the_apps_default_wins() {
+    let app_default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let scope_default = cors_runtime::named_policy!(crate::cors_policies::PARTNERS);
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/api")
+                    .service(me)
+                    .wrap(outermost().default_policy(scope_default)),
+            )
+            .wrap(from_fn(require_login))
+            .wrap(outermost().default_policy(app_default)),
+    )
+    .await;
+    for path in ["/api/nothing", "/nothing"] {
+        let res = send(&app, from_origin(Method::GET, path, APP)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(res.allow_origin(), Some(APP), "{path}");
+        let res = send(&app, logged_in(from_origin(Method::GET, path, APP))).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(res.allow_origin(), Some(APP), "{path}");
+        let res = send(&app, logged_in(from_origin(Method::GET, path, PARTNER))).await;
+        assert_eq!(res.allow_origin(), None, "{path}");
+        let res = send(&app, preflight(path, PARTNER, "GET", None)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+        let res = send(&app, preflight(path, APP, "GET", None)).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
+    }
+    // The scope's routes are the app's table's too.
+    let res = send(&app, preflight("/api/me", APP, "GET", Some("authorization"))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
 }
 
 /// Turns the route's own response into an error after the route answered: what a middleware

@@ -159,11 +159,7 @@ async fn allowed_preflight_gets_204_with_the_policy_and_runs_nothing() {
     assert_eq!(header_str(&res, ACCESS_CONTROL_EXPOSE_HEADERS), None);
     assert_eq!(
         vary(&res),
-        [
-            "Origin",
-            "Access-Control-Request-Method",
-            "Access-Control-Request-Headers"
-        ]
+        PREFLIGHT_VARY
     );
     assert_eq!(
         HANDLER_CALLS.load(Ordering::SeqCst),
@@ -242,11 +238,7 @@ async fn refused_preflights_get_403_without_cors_headers() {
         assert_eq!(cors_headers(&res), Vec::<String>::new(), "{case}");
         assert_eq!(
             vary(&res),
-            [
-                "Origin",
-                "Access-Control-Request-Method",
-                "Access-Control-Request-Headers"
-            ],
+            PREFLIGHT_VARY,
             "{case}"
         );
     }
@@ -381,16 +373,39 @@ async fn private_network_access_only_when_asked_and_enabled() {
         Some("true")
     );
 
-    let not_asked = preflight("/private", APP, "GET", None);
-    let res = test::call_service(&app, not_asked.to_request()).await;
-    assert_eq!(res.status(), 204);
-    assert_eq!(
-        header_str(
-            &res,
-            HeaderName::from_static("access-control-allow-private-network")
-        ),
-        None
-    );
+    // The protocol's one value is `true`: anything else does not ask.
+    for asked_otherwise in [None, Some("false"), Some("yes"), Some("TRUE")] {
+        let mut req = preflight("/private", APP, "GET", None);
+        if let Some(value) = asked_otherwise {
+            req = req.insert_header(("Access-Control-Request-Private-Network", value));
+        }
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 204, "{asked_otherwise:?}");
+        assert_eq!(
+            header_str(
+                &res,
+                HeaderName::from_static("access-control-allow-private-network")
+            ),
+            None,
+            "{asked_otherwise:?}"
+        );
+        assert_eq!(vary(&res), PREFLIGHT_VARY, "{asked_otherwise:?}");
+    }
+}
+
+/// A preflight announcing a method no handler on its path serves, or no method at all a browser
+/// would send, is no route's preflight: the router answers it as it answers any request it has no
+/// handler for (`404`, no CORS headers), as the README says. The browser then reports a CORS
+/// failure for the page's request, whose method the path does not serve anyway.
+#[actix_web::test]
+async fn a_preflight_for_a_method_the_path_does_not_serve_is_answered_by_the_router() {
+    let app = app!();
+    for method in ["DELETE", "PROPFIND", "GE T", ""] {
+        let res = test::call_service(&app, preflight("/items/1", APP, method, None).to_request())
+            .await;
+        assert_eq!(res.status(), 404, "{method:?}");
+        assert_eq!(cors_headers(&res), Vec::<String>::new(), "{method:?}");
+    }
 }
 
 #[actix_web::test]

@@ -11,6 +11,14 @@ use actix_web::test::{self, TestRequest};
 pub const APP: &str = "https://app.example.com";
 pub const EVIL: &str = "https://evil.example.net";
 
+/// `Vary` of every preflight answer: each request header that decides it.
+pub const PREFLIGHT_VARY: [&str; 4] = [
+    "Origin",
+    "Access-Control-Request-Method",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Private-Network",
+];
+
 /// A preflight as a browser sends it: `OPTIONS`, `Origin`, `Access-Control-Request-Method` and,
 /// when non-safelisted headers are involved, `Access-Control-Request-Headers`.
 pub fn preflight(uri: &str, origin: &str, method: &str, headers: Option<&str>) -> TestRequest {

@@ -11,6 +11,13 @@ const REQUEST_PRIVATE_NETWORK: HeaderName =
 pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
+/// Whether the preflight asks for private network access.
+fn asks(request: &HeaderMap) -> bool {
+    request
+        .get(REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|value| value.as_bytes() == b"true")
+}
+
 /// Whether preflights asking for private network access are granted.
 #[derive(Debug)]
 pub(crate) struct AllowPrivateNetwork(bool);
@@ -22,14 +29,12 @@ impl AllowPrivateNetwork {
 
     /// Does the preflight ask for private network access that the policy does not grant?
     pub(crate) fn refuses(&self, request: &HeaderMap) -> bool {
-        !self.0
-            && request
-                .get(REQUEST_PRIVATE_NETWORK)
-                .is_some_and(|value| value.as_bytes() == b"true")
+        !self.0 && asks(request)
     }
 
-    /// `true` when the preflight asked and the policy grants it.
+    /// `true` when the preflight asked (`Access-Control-Request-Private-Network: true`, the one
+    /// value the protocol defines) and the policy grants it.
     pub(crate) fn to_header(&self, request: &HeaderMap) -> Option<HeaderValue> {
-        (self.0 && request.contains_key(REQUEST_PRIVATE_NETWORK)).then(|| TRUE.clone())
+        (self.0 && asks(request)).then(|| TRUE.clone())
     }
 }

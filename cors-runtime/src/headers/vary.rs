@@ -3,9 +3,12 @@
 
 use actix_web::http::header::{HeaderMap, HeaderValue, VARY};
 
-/// `Vary` of every preflight answer, allowed or refused: all three request headers decide it.
+/// `Vary` of every preflight answer, allowed or refused: every request header that decides it,
+/// `Access-Control-Request-Private-Network` included (it decides
+/// `Access-Control-Allow-Private-Network`).
 pub(crate) static PREFLIGHT_VARY: HeaderValue = HeaderValue::from_static(
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
+     Access-Control-Request-Private-Network",
 );
 
 /// What an actual request's answer adds to `Vary` when it depends on the origin.
