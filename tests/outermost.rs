@@ -696,6 +696,24 @@ async fn with_outermost_on_the_app_and_on_a_scope_the_apps_default_wins() {
     let res = send(&app, preflight("/api/me", APP, "GET", Some("authorization"))).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
+
+    // Also when the app's has no default: the scope's does not apply.
+    let scope_default = cors_runtime::named_policy!(crate::cors_policies::PARTNERS);
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/api")
+                    .service(me)
+                    .wrap(outermost().default_policy(scope_default)),
+            )
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/api/nothing", PARTNER)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.allow_origin(), None);
+    let res = send(&app, preflight("/api/nothing", PARTNER, "GET", None)).await;
+    assert_eq!(res.allow_origin(), None);
 }
 
 /// Turns the route's own response into an error after the route answered: what a middleware
