@@ -76,7 +76,7 @@ fn expand_or_error(
     let (args, named) = args.merge_named();
     let handler: handler::Handler = syn::parse(item)?;
     attr::reject_second_cors(&handler)?;
-    let route = match route::find(&handler) {
+    let route = match route::find(&handler)? {
         route::Routing::Routed(route) => Some(*route),
         route::Routing::ByHand => None,
         route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),

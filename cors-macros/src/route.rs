@@ -2,7 +2,8 @@
 //! path with its methods, `guard`s, `wrap`s and resource name. `#[cors]` registers the route
 //! itself from these (see `cors_runtime`'s `route_service` for why), so it reads the attribute as
 //! strictly as actix-web's macro does: anything that macro would reject is left to it, untouched,
-//! so that the user sees actix-web's own error.
+//! so that the user sees actix-web's own error; anything it accepts is either served, with its
+//! policy, or refused with an error of `#[cors]`'s, never handed back without the policy.
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -86,14 +87,15 @@ pub enum Routing {
     LeftToActix,
 }
 
-/// Finds the routing attribute under `#[cors]`.
-pub fn find(handler: &Handler) -> Routing {
+/// Finds the routing attribute under `#[cors]`. An error is one actix-web's macro would not report:
+/// an attribute it accepts and `#[cors]` cannot serve.
+pub fn find(handler: &Handler) -> syn::Result<Routing> {
     let attrs = &handler.attrs;
     let Some(first) = attrs.iter().position(|a| routing_macro(a).is_some()) else {
-        return Routing::ByHand;
+        return Ok(Routing::ByHand);
     };
     let mut attr_indices = vec![first];
-    let registrations: Option<Vec<Registration>> = match routing_macro(&attrs[first]) {
+    let registrations: Result<Vec<Registration>, Unread> = match routing_macro(&attrs[first]) {
         // `#[routes]` reads the bare method attributes that follow it (actix-web matches them by
         // identifier, so `#[actix_web::get]` is not one of them).
         Some(RoutingMacro::Routes) => attrs
@@ -110,20 +112,29 @@ pub fn find(handler: &Handler) -> Routing {
             registration(&attrs[first], Some(method)).map(|r| vec![r])
         }
         Some(RoutingMacro::Route) => registration(&attrs[first], None).map(|r| vec![r]),
-        None => None,
+        None => Err(Unread::ActixRejects),
     };
     // actix-web refuses a handler without a return type, with an error of its own.
-    let returns = !matches!(handler.sig.output, ReturnType::Default);
-    match registrations {
-        Some(registrations) if !registrations.is_empty() && returns => {
-            Routing::Routed(Box::new(Route {
-                registrations,
-                attr: attrs[first].clone(),
-                attr_indices,
-            }))
-        }
-        _ => Routing::LeftToActix,
+    if matches!(handler.sig.output, ReturnType::Default) {
+        return Ok(Routing::LeftToActix);
     }
+    match registrations {
+        Ok(registrations) if !registrations.is_empty() => Ok(Routing::Routed(Box::new(Route {
+            registrations,
+            attr: attrs[first].clone(),
+            attr_indices,
+        }))),
+        Err(Unread::Refused(error)) => Err(error),
+        _ => Ok(Routing::LeftToActix),
+    }
+}
+
+/// Why a routing attribute was not read.
+enum Unread {
+    /// actix-web's macro refuses it, with an error of its own.
+    ActixRejects,
+    /// actix-web's macro accepts it, and `#[cors]` cannot serve it: this error says why.
+    Refused(syn::Error),
 }
 
 enum RoutingMacro {
@@ -178,11 +189,13 @@ impl Parse for RoutingArgs {
     }
 }
 
-/// Reads one routing attribute; `None` wherever actix-web's macro reports an error of its own.
-fn registration(attr: &Attribute, method: Option<&'static str>) -> Option<Registration> {
-    let args: RoutingArgs = attr.parse_args().ok()?;
-    if !balanced_braces(&args.path.value()) {
-        return None;
+/// Reads one routing attribute exactly as actix-web's macro does (actix-web-codegen 4.5:
+/// `RouteArgs::parse` and `Args::new`): what that macro refuses is left to it, and what it accepts
+/// is either read or refused here, never handed back without its policy.
+fn registration(attr: &Attribute, method: Option<&'static str>) -> Result<Registration, Unread> {
+    let args: RoutingArgs = attr.parse_args().map_err(|_| Unread::ActixRejects)?;
+    if has_unclosed_segment(&args.path.value()) {
+        return Err(Unread::ActixRejects);
     }
     let mut registration = Registration {
         path: args.path,
@@ -191,49 +204,75 @@ fn registration(attr: &Attribute, method: Option<&'static str>) -> Option<Regist
         wraps: Vec::new(),
         name: None,
     };
+    // actix-web tells `method` values apart by standard method, or else by the literal as written.
+    let mut methods_as_written: Vec<String> = Vec::new();
     for option in &args.options {
         let Expr::Lit(ExprLit {
             lit: Lit::Str(value),
             ..
         }) = &option.value
         else {
-            return None;
+            return Err(Unread::ActixRejects);
         };
-        let key = option.path.get_ident()?.to_string();
-        match key.as_str() {
+        let key = option.path.get_ident().ok_or(Unread::ActixRejects)?;
+        match key.to_string().as_str() {
             "name" => registration.name = Some(value.clone()),
-            "guard" => registration.guards.push(value.parse().ok()?),
-            "wrap" => registration.wraps.push(value.parse().ok()?),
-            // Only `#[route]` takes methods; each one uppercase, and listed once.
+            "guard" => registration
+                .guards
+                .push(value.parse().map_err(|_| Unread::ActixRejects)?),
+            "wrap" => registration
+                .wraps
+                .push(value.parse().map_err(|_| Unread::ActixRejects)?),
+            // Only `#[route]` takes methods; each one uppercase.
             "method" if method.is_none() => {
                 let name = value.value();
-                let uppercase = !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase());
-                if !uppercase || registration.methods.contains(&name) {
-                    return None;
+                if !name.chars().all(|c| c.is_ascii_uppercase()) {
+                    return Err(Unread::ActixRejects);
                 }
-                registration.methods.push(name);
+                if name.is_empty() {
+                    return Err(Unread::Refused(syn::Error::new_spanned(
+                        value,
+                        "`method = \"\"` names no method: actix-web accepts it, then panics when \
+                         the app registers the route; write the method, like `method = \"GET\"`",
+                    )));
+                }
+                let standard = METHOD_MACROS.iter().any(|(_, standard)| *standard == name);
+                let as_written = match standard {
+                    true => name.clone(),
+                    false => value.token().to_string(),
+                };
+                if methods_as_written.contains(&as_written) {
+                    return Err(Unread::ActixRejects);
+                }
+                methods_as_written.push(as_written);
+                // The same extension method spelt twice (`"PROPFIND"`, `r"PROPFIND"`): actix-web
+                // registers it twice, which serves it once.
+                if !registration.methods.contains(&name) {
+                    registration.methods.push(name);
+                }
             }
-            _ => return None,
+            _ => return Err(Unread::ActixRejects),
         }
     }
-    (!registration.methods.is_empty()).then_some(registration)
+    match registration.methods.is_empty() {
+        true => Err(Unread::ActixRejects),
+        false => Ok(registration),
+    }
 }
 
-/// Whether the path's `{..}` segments are closed. actix-web's macro checks the whole pattern when
-/// it compiles the route, and reports a malformed one; `#[cors]` leaves the unclosed brace, the
-/// usual typo, to that check. What else a pattern can get wrong (a custom segment's regular
-/// expression) is reported by actix-web when the app is built, as for `web::resource`.
-fn balanced_braces(path: &str) -> bool {
+/// Whether a `{` of the path opens a dynamic segment that never closes, which actix-web's macro
+/// reports (actix-router 0.5's `ResourceDef::parse_param`: braces nest inside a segment). A `}`
+/// outside any segment is a literal character to actix-web, and so a path `#[cors]` serves. What
+/// else a pattern can get wrong (a custom segment's regular expression) is reported by actix-web
+/// when the app is built, as for `web::resource`.
+fn has_unclosed_segment(path: &str) -> bool {
     let mut depth = 0usize;
     for c in path.chars() {
         match c {
             '{' => depth += 1,
-            '}' => match depth.checked_sub(1) {
-                Some(less) => depth = less,
-                None => return false,
-            },
+            '}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    depth == 0
+    depth > 0
 }
