@@ -613,3 +613,44 @@ mod accepted_oddities {
         );
     }
 }
+
+/// Another crate's attribute named like an actix-web routing macro (a tracing crate's `#[trace]`)
+/// between `#[cors]` and the routing attribute: `#[cors]` looks past it, and keeps it on the
+/// handler.
+mod foreign_attribute {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+    use foreign_attributes::trace;
+
+    use crate::common::*;
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[cors(origins = ["https://app.example.com"], on_mismatch = "reject")]
+    #[trace(counter = CALLS)]
+    #[get("/traced")]
+    async fn traced() -> HttpResponse {
+        HttpResponse::Ok().body("traced")
+    }
+
+    #[actix_web::test]
+    async fn the_routing_attribute_below_it_is_found() {
+        let app = test::init_service(App::new().service(traced)).await;
+        let res =
+            test::call_service(&app, from_origin(Method::GET, "/traced", APP).to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1, "`#[trace]` is kept");
+        let res =
+            test::call_service(&app, from_origin(Method::GET, "/traced", EVIL).to_request()).await;
+        assert_eq!(res.status(), 403);
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+    }
+}

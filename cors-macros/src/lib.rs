@@ -18,6 +18,7 @@ mod route;
 mod valid;
 
 use proc_macro::TokenStream;
+use quote::ToTokens;
 
 /// Declares the CORS policy of an actix-web handler. See the `cors-runtime` crate for the
 /// reference of every key.
@@ -64,6 +65,28 @@ pub fn __policy_value(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// The error, and the handler with its routing attributes (less the one at `without`), which
+/// actix-web's macro then turns into a service as usual.
+fn refused(
+    error: &syn::Error,
+    mut handler: handler::Handler,
+    without: Option<usize>,
+) -> proc_macro2::TokenStream {
+    let mut output = error.to_compile_error();
+    if let Some(index) = without {
+        // Its import still counts as used, so that the error stands alone.
+        let routing_macro = handler.attrs.remove(index).meta.path().clone();
+        output.extend(quote::quote! {
+            const _: () = {
+                #[allow(unused_imports)]
+                use #routing_macro as _;
+            };
+        });
+    }
+    output.extend(handler.into_token_stream());
+    output
+}
+
 fn expand_or_error(
     args: proc_macro2::TokenStream,
     item: TokenStream,
@@ -76,15 +99,19 @@ fn expand_or_error(
     let (args, named) = args.merge_named();
     let handler: handler::Handler = syn::parse(item)?;
     attr::reject_second_cors(&handler)?;
-    let route = match route::find(&handler)? {
-        route::Routing::Routed(route) => Some(*route),
-        route::Routing::ByHand => None,
-        route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),
-    };
-    let target = match &route {
-        Some(route) => valid::Target::Route(route),
-        None => valid::Target::ByHand(&handler),
+    let routing = route::find(&handler);
+    let target = match &routing {
+        route::Routing::Routed(route) => valid::Target::Route(route),
+        route::Routing::ByHand { looked_past } => {
+            valid::Target::ByHand(&handler, looked_past.as_ref())
+        }
+        route::Routing::LeftToActix => return Ok(handler.into_token_stream()),
+        route::Routing::Refused { error, without } => return Ok(refused(error, handler, *without)),
     };
     let policy = valid::check(&args, target)?;
+    let route = match routing {
+        route::Routing::Routed(route) => Some(*route),
+        _ => None,
+    };
     Ok(expand::expand(handler, route, &policy, named.as_ref()))
 }

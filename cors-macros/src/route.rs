@@ -7,8 +7,9 @@
 
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Attribute, Expr, ExprLit, Lit, LitStr, MetaNameValue, ReturnType, Token};
+use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, ReturnType, Token};
 
+use crate::attr::path_text;
 use crate::handler::Handler;
 
 /// actix-web's single-method routing macros, with the method each one serves.
@@ -80,25 +81,56 @@ pub enum Routing {
     Routed(Box<Route>),
     /// No routing attribute: the handler is registered by hand (`web::resource(..).to(handler)`),
     /// or `#[cors]` sits below the routing macro, which already consumed its own attribute;
-    /// expansion tells the two apart.
-    ByHand,
+    /// expansion tells the two apart. `looked_past`: an attribute named like a routing macro
+    /// that is not one (see [`find`]), for errors to name.
+    ByHand { looked_past: Option<Attribute> },
     /// A routing attribute actix-web will reject with its own error (no path, no method, ...):
     /// the handler is left as it is so that the user sees that one error, not two.
     LeftToActix,
+    /// Routing attributes actix-web's macro accepts and `#[cors]` cannot serve: the error says
+    /// why. The handler goes back with its routing attribute, so that nothing else fails, less the
+    /// attribute at `without` if actix-web would refuse the handler with it.
+    Refused {
+        error: syn::Error,
+        without: Option<usize>,
+    },
 }
 
-/// Finds the routing attribute under `#[cors]`. An error is one actix-web's macro would not report:
-/// an attribute it accepts and `#[cors]` cannot serve.
-pub fn find(handler: &Handler) -> syn::Result<Routing> {
+/// Finds the routing attribute under `#[cors]`.
+///
+/// `#[cors]` sees attribute names before they are resolved, and other crates have attributes
+/// named like actix-web's routing macros (a tracing crate's `#[trace]`). actix-web's routing
+/// attribute always takes its path first, so a bare `#[trace]` or `#[trace(level = "debug")]`
+/// is another crate's attribute (or one actix-web's macro reports): `#[cors]` looks past it to
+/// the routing attribute, and leaves it on the handler. A second attribute that does take a path
+/// is an error, which names the one taken: actix-web's handlers have one routing attribute, and
+/// `#[cors]` does not guess which is actix-web's.
+pub fn find(handler: &Handler) -> Routing {
     let attrs = &handler.attrs;
-    let Some(first) = attrs.iter().position(|a| routing_macro(a).is_some()) else {
-        return Ok(Routing::ByHand);
+    let mut looked_past = None;
+    let mut found = None;
+    for (index, attr) in attrs.iter().enumerate() {
+        let Some(kind) = routing_macro(attr) else {
+            continue;
+        };
+        if is_route(attr, &kind) {
+            found = Some((index, kind));
+            break;
+        }
+        // `#[actix_web::trace]` is actix-web's whatever its arguments: its macro reports them.
+        if attr.path().segments.len() > 1 {
+            return Routing::LeftToActix;
+        }
+        looked_past.get_or_insert_with(|| attr.clone());
+    }
+    let Some((first, kind)) = found else {
+        return Routing::ByHand { looked_past };
     };
     let mut attr_indices = vec![first];
-    let registrations: Result<Vec<Registration>, Unread> = match routing_macro(&attrs[first]) {
+    let registrations: Result<Vec<Registration>, Unread> = match kind {
         // `#[routes]` reads the bare method attributes that follow it (actix-web matches them by
         // identifier, so `#[actix_web::get]` is not one of them).
-        Some(RoutingMacro::Routes) => attrs
+        RoutingMacro::Routes => attrs
             .iter()
             .enumerate()
             .skip(first + 1)
@@ -108,25 +140,76 @@ pub fn find(handler: &Handler) -> syn::Result<Routing> {
                 Some(registration(attr, Some(method)))
             })
             .collect(),
-        Some(RoutingMacro::Method(method)) => {
-            registration(&attrs[first], Some(method)).map(|r| vec![r])
-        }
-        Some(RoutingMacro::Route) => registration(&attrs[first], None).map(|r| vec![r]),
-        None => Err(Unread::ActixRejects),
+        RoutingMacro::Method(method) => registration(&attrs[first], Some(method)).map(|r| vec![r]),
+        RoutingMacro::Route => registration(&attrs[first], None).map(|r| vec![r]),
     };
     // actix-web refuses a handler without a return type, with an error of its own.
     if matches!(handler.sig.output, ReturnType::Default) {
-        return Ok(Routing::LeftToActix);
+        return Routing::LeftToActix;
     }
     match registrations {
-        Ok(registrations) if !registrations.is_empty() => Ok(Routing::Routed(Box::new(Route {
-            registrations,
-            attr: attrs[first].clone(),
-            attr_indices,
-        }))),
-        Err(Unread::Refused(error)) => Err(error),
-        _ => Ok(Routing::LeftToActix),
+        Ok(registrations) if !registrations.is_empty() => {
+            if let Some(error) = second_route(attrs, first, &attr_indices) {
+                // actix-web refuses two routing attributes; with one, the handler compiles.
+                let without = Some(first);
+                return Routing::Refused { error, without };
+            }
+            Routing::Routed(Box::new(Route {
+                registrations,
+                attr: attrs[first].clone(),
+                attr_indices,
+            }))
+        }
+        Err(Unread::Refused(error)) => Routing::Refused {
+            error,
+            without: None,
+        },
+        _ => Routing::LeftToActix,
     }
+}
+
+/// Whether `attr`, named like a routing macro, reads as one: `#[routes]`, or a path first.
+fn is_route(attr: &Attribute, kind: &RoutingMacro) -> bool {
+    if matches!(kind, RoutingMacro::Routes) {
+        return true;
+    }
+    let Meta::List(list) = &attr.meta else {
+        return false;
+    };
+    list.parse_args_with(|input: ParseStream| {
+        let path_first = input.peek(LitStr);
+        input.parse::<proc_macro2::TokenStream>()?;
+        Ok(path_first)
+    })
+    .unwrap_or(false)
+}
+
+/// The error for a routing attribute below the one `#[cors]` reads (other than the method
+/// attributes `#[routes]` reads), if there is one.
+fn second_route(attrs: &[Attribute], first: usize, taken: &[usize]) -> Option<syn::Error> {
+    let (_, second) = attrs
+        .iter()
+        .enumerate()
+        .skip(first + 1)
+        .find(|(index, attr)| {
+            !taken.contains(index) && routing_macro(attr).is_some_and(|kind| is_route(attr, &kind))
+        })?;
+    let name = path_text(attrs[first].path());
+    let last = attrs[first]
+        .path()
+        .segments
+        .last()
+        .map(|s| s.ident.to_string());
+    Some(syn::Error::new_spanned(
+        second,
+        format!(
+            "a second routing attribute: `#[cors]` reads `#[{name}(..)]` above as this handler's \
+             route, and an actix-web handler has one (write `#[routes]` above several). If \
+             `#[{name}]` is another crate's attribute, write it by that crate's path, like \
+             `#[that_crate::{}(..)]`, so that it is not taken for actix-web's",
+            last.unwrap_or_default()
+        ),
+    ))
 }
 
 /// Why a routing attribute was not read.
