@@ -87,23 +87,60 @@ fn replace<T>(base: Option<T>, route: Option<T>) -> Option<T> {
     route.or(base)
 }
 
-/// Names people bring from actix-cors or other frameworks, mapped to ours.
-const ALIASES: [(&str, &str); 15] = [
+/// Names people bring from actix-cors (its builder's methods) or other frameworks, mapped to ours.
+const ALIASES: [(&str, &str); 16] = [
     ("allowed_origin", "origins"),
     ("allowed_origins", "origins"),
     ("allow_origins", "origins"),
+    ("allowed_origin_fn", "origin_fn"),
     ("allowed_methods", "methods"),
     ("allow_methods", "methods"),
+    ("allowed_header", "headers"),
     ("allowed_headers", "headers"),
     ("allow_headers", "headers"),
+    ("expose", "expose_headers"),
     ("exposed_headers", "expose_headers"),
     ("supports_credentials", "credentials"),
     ("allow_credentials", "credentials"),
     ("allow_private_network_access", "private_network"),
     ("allow_private_network", "private_network"),
-    ("block_on_origin_mismatch", "on_mismatch"),
-    ("allowed_origin_fn", "origin_fn"),
     ("named_policy", "policy"),
+];
+
+/// actix-cors settings that are no key here, and what to write instead.
+const NOT_KEYS: [(&str, &str); 9] = [
+    ("allow_any_origin", "write `origins = [\"*\"]`"),
+    (
+        "block_on_origin_mismatch",
+        "write `on_mismatch = \"reject\"`",
+    ),
+    (
+        "allow_any_method",
+        "write `methods = [\"*\"]`, which allows the route's own methods",
+    ),
+    ("allow_any_header", "write `headers = [\"*\"]`"),
+    ("expose_any_header", "write `expose_headers = [\"*\"]`"),
+    (
+        "send_wildcard",
+        "there is no such setting: `origins = [\"*\"]` answers `*`, and a list of origins \
+         answers with the request's own origin, which is what browsers check against",
+    ),
+    (
+        "disable_vary_header",
+        "there is no such setting: `Vary: Origin` keeps caches from handing one origin's answer \
+         to another, so it is always sent when the answer depends on the origin",
+    ),
+    (
+        "disable_preflight",
+        "there is no such setting: browsers send a request that needs a preflight only after \
+         this route's answer to it; a route that should not answer preflights should not have \
+         `#[cors]`",
+    ),
+    (
+        "permissive",
+        "there is no such setting: list the origins the pages come from, or write \
+         `origins = [\"*\"]` for any origin (without credentials)",
+    ),
 ];
 
 /// A named policy's name and arguments, as its `policy!` declared them.
@@ -169,16 +206,29 @@ impl Parse for CorsArgs {
                 input.parse::<Token![,]>()?;
             }
         }
+        // Every mistake in the keys is reported at once; the first that leaves the rest unreadable
+        // stops the parse.
+        let mut errors: Option<syn::Error> = None;
         for entry in Punctuated::<Entry, Token![,]>::parse_terminated(input)? {
-            args.set(entry)?;
+            if let Err(error) = args.set(entry) {
+                match &mut errors {
+                    Some(first) => first.combine(error),
+                    None => errors = Some(error),
+                }
+            }
         }
-        Ok(args)
+        match errors {
+            Some(error) => Err(error),
+            None => Ok(args),
+        }
     }
 }
 
+/// `key = value`, or a key written alone, which is an error (see [`without_value`]) that does not
+/// keep the other entries from being read.
 struct Entry {
     key: Ident,
-    value: Expr,
+    value: Option<Expr>,
 }
 
 impl Parse for Entry {
@@ -189,6 +239,9 @@ impl Parse for Entry {
                 "expected `key = value`, for example `origins = [\"https://app.example.com\"]`",
             )
         })?;
+        if input.is_empty() || input.peek(Token![,]) {
+            return Ok(Entry { key, value: None });
+        }
         input.parse::<Token![=]>().map_err(|e| {
             syn::Error::new(
                 e.span(),
@@ -197,7 +250,7 @@ impl Parse for Entry {
         })?;
         Ok(Entry {
             key,
-            value: parse_value(input)?,
+            value: Some(parse_value(input)?),
         })
     }
 }
@@ -255,6 +308,9 @@ fn literal(input: ParseStream) -> syn::Result<Expr> {
 
 impl CorsArgs {
     fn set(&mut self, Entry { key, value }: Entry) -> syn::Result<()> {
+        let Some(value) = value else {
+            return Err(without_value(&key));
+        };
         if key != "policy" {
             self.entries.push(quote!(#key = #value));
         }
@@ -294,6 +350,27 @@ impl CorsArgs {
         };
         (merged, Some(named))
     }
+}
+
+/// The error for a key written without a value: a flag (`credentials`, as a builder method would
+/// set it) takes `= true`; an unknown key is reported as such.
+fn without_value(key: &Ident) -> syn::Error {
+    let name = key.to_string();
+    let takes_a_bool = || {
+        let value = Expr::Lit(ExprLit {
+            attrs: Vec::new(),
+            lit: Lit::Bool(LitBool::new(true, key.span())),
+        });
+        CorsArgs::default().set_key(key, value).is_ok()
+    };
+    let message = if !KEYS.contains(&name.as_str()) {
+        unknown_key_message(&name)
+    } else if takes_a_bool() {
+        format!("`{name}` needs a value: write `{name} = true`")
+    } else {
+        format!("expected `=` after `{name}`, as in `{name} = ...`")
+    };
+    syn::Error::new(key.span(), message)
 }
 
 /// Stores `value` unless the slot is taken; returns whether it was.
@@ -450,15 +527,16 @@ fn whole_number(key: &Ident, value: Expr, takes: &str, example: &str) -> syn::Re
 }
 
 fn unknown_key_message(name: &str) -> String {
-    let guess = ALIASES
+    if let Some((_, instead)) = NOT_KEYS.iter().find(|(setting, _)| *setting == name) {
+        return format!("unknown key `{name}`; {instead}");
+    }
+    if let Some((_, key)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+        return format!("unknown key `{name}`; did you mean `{key}`?");
+    }
+    let guess = KEYS
         .iter()
-        .find(|(alias, _)| *alias == name)
-        .map(|(_, key)| *key)
-        .or_else(|| {
-            KEYS.iter()
-                .copied()
-                .find(|key| edit_distance(key, name) <= 2)
-        });
+        .copied()
+        .find(|key| edit_distance(key, name) <= 2);
     let keys = KEYS.join(", ");
     match guess {
         Some(key) => format!("unknown key `{name}`; did you mean `{key}`? (the keys are {keys})"),
