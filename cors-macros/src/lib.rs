@@ -94,7 +94,13 @@ fn expand_or_error(
     let args: attr::CorsArgs = syn::parse2(args)?;
     if let Some(path) = &args.policy {
         // The named policy's macro holds its keys: it calls `#[cors]` again with them.
-        return Ok(named::apply(path, &args.entries, item.into()));
+        let item = proc_macro2::TokenStream::from(item);
+        let handler = syn::parse2::<handler::Handler>(item.clone()).ok();
+        let handler = handler.as_ref().map(|handler| {
+            let routed = matches!(route::find(handler), route::Routing::Routed(_));
+            (&handler.sig.ident, routed.then_some(&handler.vis))
+        });
+        return Ok(named::apply(path, &args.entries, item, handler));
     }
     let (args, named) = args.merge_named();
     let handler: handler::Handler = syn::parse(item)?;

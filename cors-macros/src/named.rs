@@ -11,10 +11,10 @@
 //! that is wrong only together (a `*` policy plus `credentials = true`) is an error at the route.
 //! Every token keeps its span, so each error points at the literal at fault, wherever it is.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Path};
+use syn::{Attribute, Path, Visibility};
 
 use crate::attr::CorsArgs;
 use crate::valid::{self, Target};
@@ -122,10 +122,63 @@ fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
 }
 
 /// `#[cors(policy = path, ..)]`: hands the route's other keys, the path it names the policy by,
-/// and the handler to the policy's macro.
-pub fn apply(policy: &Path, entries: &[TokenStream], handler: TokenStream) -> TokenStream {
+/// and the handler to the policy's macro. `handler`: the handler's name, when it parses as one,
+/// and its visibility if it is routed.
+pub fn apply(
+    policy: &Path,
+    entries: &[TokenStream],
+    item: TokenStream,
+    handler: Option<(&Ident, Option<&Visibility>)>,
+) -> TokenStream {
+    let name = handler.map(|(name, _)| name);
+    let routed = handler.and_then(|(name, vis)| Some((vis?, name)));
+    let (import, policy_macro) = import_policy(policy, name);
+    let fallback = routed.map(|(vis, name)| fallback(vis, name));
     quote! {
-        #policy! { [#(#entries),*] (#policy) #handler }
+        #fallback
+        #import
+        #policy_macro! { [#(#entries),*] (#policy) #item }
+    }
+}
+
+/// The policy's macro, imported under a name of the handler's when the path has a module in
+/// it: an import that names nothing is the compiler's error on the path, with a suggestion of
+/// the name closest to it in that module (`crate::cors::APII` -> `crate::cors::API`), which an
+/// unresolved macro call does not get. A bare name is called as it is: the compiler then looks
+/// for it in scope, and an import would look for a crate of that name.
+fn import_policy(policy: &Path, handler: Option<&Ident>) -> (TokenStream, TokenStream) {
+    let (Some(name), true) = (handler, policy.segments.len() > 1) else {
+        return (TokenStream::new(), quote!(#policy));
+    };
+    let last = policy
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    let alias = format_ident!("__cors_policy_of_{}", name, span = last);
+    let import = quote_spanned! {last=>
+        #[allow(unused_imports)]
+        use #policy as #alias;
+    };
+    (import, quote!(#alias))
+}
+
+/// A path that names no policy is the compiler's error, on the path; the handler, inside the
+/// macro call, then disappears, and every place that registers it would fail too. So a routed
+/// handler's name also stands for `PolicyNotFound`, through a glob import: the struct the
+/// policy's macro declares, an item of this module, takes precedence over it, and only without
+/// that struct is the name the glob's.
+fn fallback(vis: &Visibility, name: &Ident) -> TokenStream {
+    let module = format_ident!("__cors_policy_not_found_{}", name);
+    quote! {
+        #[doc(hidden)]
+        mod #module {
+            #[allow(non_upper_case_globals)]
+            pub const #name: ::cors_runtime::__private::PolicyNotFound =
+                ::cors_runtime::__private::PolicyNotFound;
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        #vis use #module::*;
     }
 }
 

@@ -36,6 +36,17 @@ pub fn policy_with_errors() -> Policy {
     unreachable!("a named policy with errors does not compile")
 }
 
+/// What a routed handler's name stands for while the named policy it builds on cannot be found
+/// (`#[cors(policy = crate::cors::APII)]`): the unresolved path stops the build, and this keeps that
+/// error the only one, rather than one more where the handler is registered. Never registered.
+pub struct PolicyNotFound;
+
+impl actix_web::dev::HttpServiceFactory for PolicyNotFound {
+    fn register(self, _: &mut actix_web::dev::AppService) {
+        unreachable!("a route whose named policy is not found does not compile")
+    }
+}
+
 /// `origins_env = "VAR"`, not read yet: it is read when the policy is first prepared.
 /// `of_named_policy`: the variable was declared by the named policy the route builds on.
 pub const fn env_origins(var: &'static str, of_named_policy: bool) -> EnvOrigins {
