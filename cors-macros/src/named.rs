@@ -207,6 +207,6 @@ pub fn expand_value(input: TokenStream) -> syn::Result<TokenStream> {
             "use `cors_runtime::named_policy!(path)`",
         )
     })?;
-    let policy = valid::check(&args, Target::Named)?;
+    let policy = valid::check(&args, Target::Value(&named.path))?;
     Ok(crate::expand::policy_value(&policy, &named))
 }

@@ -31,6 +31,9 @@ pub enum Target<'a> {
     ByHand(&'a Handler, Option<&'a Attribute>),
     /// A named policy (`cors_runtime::policy!`): `methods` are checked again on each route.
     Named,
+    /// A named policy used as a value, by `named_policy!(path)`: it has no route to take methods
+    /// from.
+    Value(&'a syn::Path),
 }
 
 /// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
@@ -106,7 +109,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
         None => {
             if args.origins_env.is_none() && args.origin_fn.is_none() {
                 let what = match target {
-                    Target::Named => "a named policy",
+                    Target::Named | Target::Value(_) => "a named policy",
                     Target::Route(_) | Target::ByHand(..) => "`#[cors]`",
                 };
                 errors.push(written_at.error(format!(
@@ -385,7 +388,7 @@ fn check_methods(
 ) -> Vec<String> {
     let route_methods = match target {
         Target::Route(route) => Some(route.methods()),
-        Target::ByHand(..) | Target::Named => None,
+        Target::ByHand(..) | Target::Named | Target::Value(_) => None,
     };
     let Some(list) = list else {
         return match (target, route_methods) {
@@ -429,6 +432,18 @@ fn check_methods(
         return match (target, route_methods) {
             (_, Some(methods)) => methods,
             (Target::Named, None) => Vec::new(),
+            (Target::Value(path), None) => {
+                errors.at(
+                    star,
+                    format!(
+                        "`*` in `methods` stands for each route's own methods, and \
+                         `named_policy!({})` uses this policy as a value, where there is no \
+                         route: list the methods it allows, like `methods = [\"GET\", \"POST\"]`",
+                        path_text(path)
+                    ),
+                );
+                Vec::new()
+            }
             _ => {
                 errors.at(star, "a handler registered by hand has no route to take its methods from; list them, like `methods = [\"GET\", \"POST\"]`");
                 Vec::new()
