@@ -221,10 +221,24 @@ fn runtime_origins(
 /// item.
 pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
     let written = path_text(path);
+    // The closure is never called: the compiler checks its body once the function's form is
+    // inferred, and refuses a function that takes `&web::Data<T>` (see
+    // `cors_runtime::__private::FormOf`).
+    // The closure's parameter and its use share the path's span, and with it its hygiene: a path
+    // from a named policy comes from another macro's expansion.
+    let form = Ident::new("form", path.span());
+    let app_data_check = quote_spanned!(path.span()=> (&#form).check_app_data(););
+    let app_data_check = quote! {
+        |#form| {
+            #[allow(unused_imports)]
+            use ::cors_runtime::__private::{AnyForm as _, TakesWebData as _};
+            #app_data_check
+        }
+    };
     // The call and the reference too, so that every error sits on the path rather than on the
     // attribute.
     let check = quote_spanned! {path.span()=>
-        &::cors_runtime::__private::OriginFnOf::new(#path)
+        &::cors_runtime::__private::OriginFnOf::new(#path, #app_data_check)
     };
     quote! {
         ::cors_runtime::__private::StoredOriginFn {

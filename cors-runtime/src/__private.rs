@@ -7,7 +7,9 @@ pub use inventory;
 
 use crate::middleware::Cors;
 pub use crate::origin_cache::CacheBounds;
-pub use crate::origin_check::{form, CheckIdentity, Checked, ErasedOriginFn, OriginFnOf};
+pub use crate::origin_check::{
+    form, AnyForm, CheckIdentity, Checked, ErasedOriginFn, FormOf, OriginFnOf, TakesWebData,
+};
 use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
