@@ -225,8 +225,9 @@ pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
     // inferred, and refuses a function that takes `&web::Data<T>` (see
     // `cors_runtime::__private::FormOf`).
     // The closure's parameter and its use share the path's span, and with it its hygiene: a path
-    // from a named policy comes from another macro's expansion.
-    let form = Ident::new("form", path.span());
+    // from a named policy comes from another macro's expansion. A name no user writes: a unit
+    // struct or constant of the same name would turn the parameter into a pattern.
+    let form = Ident::new("__cors_form", path.span());
     let app_data_check = quote_spanned!(path.span()=> (&#form).check_app_data(););
     let app_data_check = quote! {
         |#form| {
@@ -283,10 +284,11 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
             None => default_name.clone(),
         };
         // The same guard functions and middleware expressions actix-web's routing macro puts on
-        // its resource, by the same paths, resolved in the same scope.
+        // its resource, by the same paths, resolved in the same scope: the parameter's name is
+        // actix-web's own, `__config`, which no handler or guard takes.
         quote! {
             ::cors_runtime::__private::register_route(
-                config, #path, #resource_name, &[#(#methods),*], &#policy_static,
+                __config, #path, #resource_name, &[#(#methods),*], &#policy_static,
                 ::std::vec![#(::cors_runtime::__private::route_guard(#guards)),*],
                 ::cors_runtime::__private::actix_web::Route::new().to(#hidden)#(.wrap(#wraps))*,
             );
@@ -306,7 +308,7 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
         #vis struct #name;
 
         impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
-            fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
+            fn register(self, __config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
                 #(#registrations)*
             }
         }

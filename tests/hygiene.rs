@@ -1,0 +1,79 @@
+//! The code `#[cors]` generates next to the user's: names the user may also write, a dependency
+//! renamed in Cargo.toml, and keys handed over by `macro_rules!` wrappers.
+
+mod common;
+
+/// A handler named `config`, beside another route in its module: the generated registration
+/// must not bind that name.
+mod handler_named_config {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/config")]
+    async fn config() -> HttpResponse {
+        HttpResponse::Ok().body("config")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/other")]
+    async fn other() -> HttpResponse {
+        HttpResponse::Ok().body("other")
+    }
+
+    #[actix_web::test]
+    async fn both_routes_serve_with_their_policy() {
+        let app = test::init_service(App::new().service(config).service(other)).await;
+        for path in ["/config", "/other"] {
+            let req = from_origin(Method::GET, path, APP);
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(res.status(), 200, "{path}");
+            assert_eq!(
+                header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+                Some(APP),
+                "{path}"
+            );
+        }
+    }
+}
+
+/// A `guard = "config"` function.
+mod guard_named_config {
+    use actix_web::guard::GuardContext;
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    fn config(ctx: &GuardContext) -> bool {
+        ctx.head().headers().contains_key("x-config")
+    }
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/guarded", guard = "config")]
+    async fn guarded() -> HttpResponse {
+        HttpResponse::Ok().body("guarded")
+    }
+
+    #[actix_web::test]
+    async fn the_guard_applies_and_the_policy_too() {
+        let app = test::init_service(App::new().service(guarded)).await;
+        let req = from_origin(Method::GET, "/guarded", APP);
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 404, "the guard named `config` still applies");
+
+        let req = from_origin(Method::GET, "/guarded", APP).insert_header(("x-config", "1"));
+        let res = test::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+    }
+}
