@@ -77,3 +77,81 @@ mod guard_named_config {
         );
     }
 }
+
+/// Keys handed over by a `macro_rules!` wrapper as `:path` and `:expr` fragments, which reach
+/// `#[cors]` wrapped in invisible groups.
+mod macro_rules_wrapper {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    mod cors_policies {
+        cors_runtime::policy!(API { origins = ["https://app.example.com"] });
+    }
+
+    fn is_tenant(origin: &str) -> bool {
+        origin == "https://tenant.example.net"
+    }
+
+    macro_rules! route_with_policy {
+        ($policy:path, $name:ident, $path:literal) => {
+            #[cors(policy = $policy)]
+            #[get($path)]
+            async fn $name() -> HttpResponse {
+                HttpResponse::Ok().finish()
+            }
+        };
+    }
+
+    macro_rules! route_with_origin_fn {
+        ($origins:expr, $check:path, $name:ident, $path:literal) => {
+            #[cors(origins = $origins, origin_fn = $check)]
+            #[get($path)]
+            async fn $name() -> HttpResponse {
+                HttpResponse::Ok().finish()
+            }
+        };
+    }
+
+    macro_rules! policy_value {
+        ($policy:path) => {
+            cors_runtime::named_policy!($policy)
+        };
+    }
+
+    route_with_policy!(self::cors_policies::API, with_policy, "/with-policy");
+    route_with_origin_fn!(
+        ["https://app.example.com"],
+        self::is_tenant,
+        with_origin_fn,
+        "/with-origin-fn"
+    );
+
+    #[actix_web::test]
+    async fn the_fragments_are_read_as_written() {
+        let app = test::init_service(App::new().service(with_policy).service(with_origin_fn)).await;
+        let cases = [
+            ("/with-policy", APP, true),
+            ("/with-policy", "https://tenant.example.net", false),
+            ("/with-origin-fn", APP, true),
+            ("/with-origin-fn", "https://tenant.example.net", true),
+            ("/with-origin-fn", EVIL, false),
+        ];
+        for (path, origin, allowed) in cases {
+            let req = from_origin(Method::GET, path, origin);
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(res.status(), 200, "{path} {origin}");
+            let granted = header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN);
+            assert_eq!(
+                granted.as_deref(),
+                allowed.then_some(origin),
+                "{path} {origin}"
+            );
+        }
+        let value = policy_value!(self::cors_policies::API);
+        assert_eq!(value.named_policy(), Some("API"));
+    }
+}

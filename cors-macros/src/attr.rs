@@ -1,10 +1,10 @@
 //! Parsing `#[cors(key = value, ...)]` into typed values that keep their tokens, so that every
 //! later error can point at the exact literal at fault.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::parse::discouraged::Speculative;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
@@ -260,6 +260,9 @@ impl Parse for Entry {
 /// runs unoptimized in dev builds, once per route. Anything else (including every mistake) goes
 /// to the general parser, so errors and spans are the same either way.
 fn parse_value(input: ParseStream) -> syn::Result<Expr> {
+    if let Some(held) = invisible_group(input) {
+        return parse_value.parse2(held);
+    }
     let fork = input.fork();
     let shortcut = if fork.peek(syn::token::Bracket) {
         literal_list(&fork)
@@ -273,6 +276,18 @@ fn parse_value(input: ParseStream) -> syn::Result<Expr> {
         }
         _ => input.parse(),
     }
+}
+
+/// What a `macro_rules!` fragment (`$policy:path`, `$check:path`, `$origins:expr`) holds: it
+/// reaches `#[cors]` wrapped in an invisible group, which the expression parser would keep as a
+/// group around the path.
+fn invisible_group(input: ParseStream) -> Option<TokenStream> {
+    input
+        .step(|cursor| match cursor.group(Delimiter::None) {
+            Some((inside, _, rest)) => Ok((inside.token_stream(), rest)),
+            None => Err(cursor.error("not an invisible group")),
+        })
+        .ok()
 }
 
 /// `["a", "b"]`, each element a literal standing alone. An error means "not this shape".
