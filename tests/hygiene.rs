@@ -155,3 +155,82 @@ mod macro_rules_wrapper {
         assert_eq!(value.named_policy(), Some("API"));
     }
 }
+
+/// `crate = path`: the generated code reaches `cors-runtime` by the path given. This workspace has
+/// the dependency under its own name, so `::cors_runtime` resolves here too; that no generated
+/// path names it is checked by `crate_key_is_the_only_path_to_the_runtime` in `cors-macros`.
+/// This test shows a renamed path working end to end.
+mod renamed_dependency {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, web, App, HttpResponse};
+    use cors_runtime as renamed;
+
+    use crate::common::*;
+
+    mod cors_policies {
+        use cors_runtime as renamed;
+
+        pub fn is_tenant(origin: &str) -> bool {
+            origin == "https://tenant.example.net"
+        }
+
+        // A named policy's `crate` applies to the routes built on it.
+        renamed::policy!(TENANTS {
+            crate = renamed,
+            origins = ["https://app.example.com"],
+            origin_fn = is_tenant,
+        });
+    }
+
+    #[renamed::cors(crate = renamed, origins = ["https://app.example.com"])]
+    #[get("/renamed")]
+    async fn routed() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    #[renamed::cors(policy = self::cors_policies::TENANTS)]
+    #[get("/renamed-policy")]
+    async fn on_policy() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    #[renamed::cors(crate = renamed, origins = ["https://app.example.com"], methods = ["GET"])]
+    async fn by_hand() -> HttpResponse {
+        HttpResponse::Ok().finish()
+    }
+
+    #[actix_web::test]
+    async fn every_form_serves_with_its_policy() {
+        let app = test::init_service(
+            App::new()
+                .wrap(
+                    renamed::outermost()
+                        .default_policy(renamed::named_policy!(self::cors_policies::TENANTS)),
+                )
+                .service(routed)
+                .service(on_policy)
+                .service(
+                    web::resource("/renamed-by-hand")
+                        .route(web::get().to(by_hand))
+                        .wrap(by_hand::cors()),
+                ),
+        )
+        .await;
+        let cases = [
+            ("/renamed", APP),
+            ("/renamed-policy", "https://tenant.example.net"),
+            ("/renamed-by-hand", APP),
+            ("/not-found", "https://tenant.example.net"),
+        ];
+        for (path, origin) in cases {
+            let req = from_origin(Method::GET, path, origin);
+            let res = test::call_service(&app, req.to_request()).await;
+            assert_eq!(
+                header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+                Some(origin),
+                "{path}"
+            );
+        }
+    }
+}

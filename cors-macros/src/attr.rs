@@ -3,6 +3,7 @@
 
 use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
+use syn::ext::IdentExt;
 use syn::parse::discouraged::Speculative;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -18,10 +19,11 @@ use crate::handler::Handler;
 /// policy's (`extend` a list, `replace` a scalar). This one table generates the arguments' struct,
 /// the parser's dispatch, the "did you mean" list and the named-policy merge, the way
 /// actix-web-codegen's `standard_method_type!` generates its method enum from one list.
+/// A key written as a keyword (`crate`) names its field otherwise: `krate as "crate"`.
 macro_rules! keys {
-    ($($(#[$doc:meta])* $key:ident: $value:ty = $parse:ident, $merge:ident;)*) => {
+    ($($(#[$doc:meta])* $key:ident $(as $written:literal)?: $value:ty = $parse:ident, $merge:ident;)*) => {
         /// The keys, as written.
-        const KEYS: &[&str] = &[$(stringify!($key)),*];
+        const KEYS: &[&str] = &[$(key_text!($key $(as $written)?)),*];
 
         /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
         #[derive(Default)]
@@ -37,7 +39,9 @@ macro_rules! keys {
             /// Stores one `key = value`; returns whether the key was already set.
             fn set_key(&mut self, key: &Ident, value: Expr) -> syn::Result<bool> {
                 Ok(match key.to_string().as_str() {
-                    $(stringify!($key) => set_once(&mut self.$key, $parse(key, value)?),)*
+                    $(key_text!($key $(as $written)?) => {
+                        set_once(&mut self.$key, $parse(key, value)?)
+                    })*
                     name => return Err(syn::Error::new(key.span(), unknown_key_message(name))),
                 })
             }
@@ -51,6 +55,16 @@ macro_rules! keys {
                 }
             }
         }
+    };
+}
+
+/// A key as written: its field's name, or the text given after `as`.
+macro_rules! key_text {
+    ($key:ident) => {
+        stringify!($key)
+    };
+    ($key:ident as $written:literal) => {
+        $written
     };
 }
 
@@ -69,6 +83,8 @@ keys! {
     max_age: LitInt = int_lit, replace;
     private_network: LitBool = bool_lit, replace;
     on_mismatch: LitStr = on_mismatch_lit, replace;
+    /// `crate = ::path`: the path by which generated code reaches `cors-runtime`.
+    krate as "crate": syn::Path = crate_path, replace;
 }
 
 /// A list key's merge: the named policy's entries, then the route's.
@@ -233,7 +249,7 @@ struct Entry {
 
 impl Parse for Entry {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let key: Ident = input.parse().map_err(|e| {
+        let key: Ident = input.call(Ident::parse_any).map_err(|e| {
             syn::Error::new(
                 e.span(),
                 "expected `key = value`, for example `origins = [\"https://app.example.com\"]`",
@@ -336,6 +352,17 @@ impl CorsArgs {
             ));
         }
         Ok(())
+    }
+}
+
+impl CorsArgs {
+    /// The path by which generated code reaches `cors-runtime`: `crate = path`, or
+    /// `::cors_runtime`, the name Cargo gives the dependency unless it is renamed.
+    pub fn runtime(&self) -> syn::Path {
+        match &self.krate {
+            Some(path) => path.clone(),
+            None => syn::parse_quote!(::cors_runtime),
+        }
     }
 }
 
@@ -491,6 +518,27 @@ fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
         "the path of a function `fn(&str) -> bool`, `fn(&str, &T) -> bool` (`T` from the app's \
          `web::Data<T>`), or an `async fn` of either form, like \
          `{key} = tenants::is_allowed_origin` (not a string or a closure)"
+    );
+    path_value(key, value, &expected)
+}
+
+fn crate_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Str(quoted),
+        ..
+    }) = &value
+    {
+        return Err(syn::Error::new_spanned(
+            quoted,
+            format!(
+                "`{key}` takes a path, unquoted: write `{key} = {}`",
+                quoted.value()
+            ),
+        ));
+    }
+    let expected = format!(
+        "the path by which this crate reaches `cors-runtime`, unquoted, like `{key} = ::cors` for \
+         a dependency renamed `cors` in Cargo.toml"
     );
     path_value(key, value, &expected)
 }

@@ -55,25 +55,31 @@ impl Parse for Declaration {
 pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     let Declaration { attrs, name, body } = syn::parse2(input)?;
     let carrier = format_ident!("__cors_policy_{}", name);
-    let (expansion, value, origin_fn, errors) = match check(&body) {
+    let parsed: syn::Result<CorsArgs> = syn::parse2(body.clone());
+    // The policy's `crate = path`, for its own code and for the routes built on it.
+    let runtime = match &parsed {
+        Ok(args) => args.runtime(),
+        Err(_) => CorsArgs::default().runtime(),
+    };
+    let (expansion, value, origin_fn, errors) = match parsed.and_then(check) {
         Ok(args) => {
             let expansion = quote! {
-                #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
+                #[#runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
                 $($handler)*
             };
             let value = quote! {
-                ::cors_runtime::__private::policy_value! { __named(#name, $($policy)*) { #body } }
+                #runtime::__private::policy_value! { __named(#name, $($policy)*) { #body } }
             };
             let origin_fn = args
                 .origin_fn
                 .as_ref()
-                .map(|path| bound_origin_fn(&name, path));
+                .map(|path| bound_origin_fn(&name, path, &runtime));
             (expansion, value, origin_fn, None)
         }
         // Its errors are reported above; what uses it as a value compiles on, as routes do.
         Err(error) => (
             quote!($($handler)*),
-            quote!(::cors_runtime::__private::policy_with_errors()),
+            quote!(#runtime::__private::policy_with_errors()),
             None,
             Some(error.to_compile_error()),
         ),
@@ -92,9 +98,8 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// Parses and checks a named policy's keys on their own.
-fn check(body: &TokenStream) -> syn::Result<CorsArgs> {
-    let args: CorsArgs = syn::parse2(body.clone())?;
+/// Checks a named policy's keys on their own.
+fn check(args: CorsArgs) -> syn::Result<CorsArgs> {
     if let Some(path) = &args.policy {
         return Err(syn::Error::new_spanned(
             path,
@@ -112,12 +117,12 @@ fn check(body: &TokenStream) -> syn::Result<CorsArgs> {
 /// macro of that name), which each route reaches by the very path it names the policy with, even
 /// through a `use`. The constant takes the policy's name in the value namespace, so a policy with
 /// an `origin_fn` cannot share its module with a constant, static or function of that name.
-fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
-    let origin_fn = crate::expand::stored_origin_fn(path);
+fn bound_origin_fn(name: &Ident, path: &Path, runtime: &Path) -> TokenStream {
+    let origin_fn = crate::expand::stored_origin_fn(path, runtime);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
-        pub(crate) const #name: ::cors_runtime::__private::StoredOriginFn = #origin_fn;
+        pub(crate) const #name: #runtime::__private::StoredOriginFn = #origin_fn;
     }
 }
 
@@ -125,15 +130,16 @@ fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
 /// and the handler to the policy's macro. `handler`: the handler's name, when it parses as one,
 /// and its visibility if it is routed.
 pub fn apply(
+    args: &CorsArgs,
     policy: &Path,
-    entries: &[TokenStream],
     item: TokenStream,
     handler: Option<(&Ident, Option<&Visibility>)>,
 ) -> TokenStream {
+    let entries = &args.entries;
     let name = handler.map(|(name, _)| name);
     let routed = handler.and_then(|(name, vis)| Some((vis?, name)));
     let (import, policy_macro) = import_policy(policy, name);
-    let fallback = routed.map(|(vis, name)| fallback(vis, name));
+    let fallback = routed.map(|(vis, name)| fallback(vis, name, &args.runtime()));
     quote! {
         #fallback
         #import
@@ -167,14 +173,17 @@ fn import_policy(policy: &Path, handler: Option<&Ident>) -> (TokenStream, TokenS
 /// handler's name also stands for `PolicyNotFound`, through a glob import: the struct the
 /// policy's macro declares, an item of this module, takes precedence over it, and only without
 /// that struct is the name the glob's.
-fn fallback(vis: &Visibility, name: &Ident) -> TokenStream {
+fn fallback(vis: &Visibility, name: &Ident, runtime: &Path) -> TokenStream {
     let module = format_ident!("__cors_policy_not_found_{}", name);
     quote! {
         #[doc(hidden)]
         mod #module {
+            // `crate = path` may name an import of the handler's module.
+            #[allow(unused_imports)]
+            use super::*;
             #[allow(non_upper_case_globals)]
-            pub const #name: ::cors_runtime::__private::PolicyNotFound =
-                ::cors_runtime::__private::PolicyNotFound;
+            pub const #name: #runtime::__private::PolicyNotFound =
+                #runtime::__private::PolicyNotFound;
         }
         #[doc(hidden)]
         #[allow(unused_imports)]

@@ -38,6 +38,8 @@ pub enum Target<'a> {
 
 /// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
 pub struct Policy {
+    /// The path by which generated code reaches `cors-runtime` (`crate = path`).
+    pub runtime: syn::Path,
     pub origins: Origins,
     /// `origins_env = "VAR"`: the variable's name.
     pub origins_env: Option<String>,
@@ -165,6 +167,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
     match errors.0 {
         Some(error) => Err(error),
         None => Ok(Policy {
+            runtime: args.runtime(),
             origins,
             origins_env,
             origin_fn: args.origin_fn.clone(),
