@@ -113,7 +113,7 @@ fn expand_or_error(
     let target = match &routing {
         route::Routing::Routed(route) => valid::Target::Route(route),
         route::Routing::ByHand { looked_past } => {
-            valid::Target::ByHand(&handler, looked_past.as_ref())
+            valid::Target::ByHand(&handler, looked_past.map(|index| &handler.attrs[index]))
         }
         route::Routing::LeftToActix => return Ok(handler.into_token_stream()),
         route::Routing::Refused { error, without } => return Ok(refused(error, handler, *without)),

@@ -181,7 +181,8 @@ fn fallback(vis: &Visibility, name: &Ident, runtime: &Path) -> TokenStream {
             // `crate = path` may name an import of the handler's module.
             #[allow(unused_imports)]
             use super::*;
-            #[allow(non_upper_case_globals)]
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, unreachable_pub)]
             pub const #name: #runtime::__private::PolicyNotFound =
                 #runtime::__private::PolicyNotFound;
         }

@@ -81,9 +81,9 @@ pub enum Routing {
     Routed(Box<Route>),
     /// No routing attribute: the handler is registered by hand (`web::resource(..).to(handler)`),
     /// or `#[cors]` sits below the routing macro, which already consumed its own attribute;
-    /// expansion tells the two apart. `looked_past`: an attribute named like a routing macro
-    /// that is not one (see [`find`]), for errors to name.
-    ByHand { looked_past: Option<Attribute> },
+    /// expansion tells the two apart. `looked_past`: the index of an attribute named like a
+    /// routing macro that is not one (see [`find`]), for errors to name.
+    ByHand { looked_past: Option<usize> },
     /// A routing attribute actix-web will reject with its own error (no path, no method, ...):
     /// the handler is left as it is so that the user sees that one error, not two.
     LeftToActix,
@@ -121,7 +121,7 @@ pub fn find(handler: &Handler) -> Routing {
         if attr.path().segments.len() > 1 {
             return Routing::LeftToActix;
         }
-        looked_past.get_or_insert_with(|| attr.clone());
+        looked_past.get_or_insert(index);
     }
     let Some((first, kind)) = found else {
         return Routing::ByHand { looked_past };
