@@ -346,8 +346,10 @@ fn registration(attr: &Attribute, method: Option<&'static str>) -> Result<Regist
 /// Whether a `{` of the path opens a dynamic segment that never closes, which actix-web's macro
 /// reports (actix-router 0.5's `ResourceDef::parse_param`: braces nest inside a segment). A `}`
 /// outside any segment is a literal character to actix-web, and so a path `#[cors]` serves. What
-/// else a pattern can get wrong (a custom segment's regular expression) is reported by actix-web
-/// when the app is built, as for `web::resource`.
+/// else a pattern can get wrong (a custom segment's regular expression, more than 16 segments)
+/// actix-web's macro also finds, by building the pattern; `#[cors]` does not (it would take a
+/// regular expression engine), and the same pattern then stops the app when it registers the
+/// route, as for `web::resource`.
 fn has_unclosed_segment(path: &str) -> bool {
     let mut depth = 0usize;
     for c in path.chars() {
