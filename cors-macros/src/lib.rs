@@ -56,28 +56,6 @@ pub fn __policy_value(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// The error, and the handler with its routing attributes (less the one at `without`), which
-/// actix-web's macro then turns into a service as usual.
-fn refused(
-    error: &syn::Error,
-    mut handler: handler::Handler,
-    without: Option<usize>,
-) -> proc_macro2::TokenStream {
-    let mut output = error.to_compile_error();
-    if let Some(index) = without {
-        // Its import still counts as used, so that the error stands alone.
-        let routing_macro = handler.attrs.remove(index).meta.path().clone();
-        output.extend(quote::quote! {
-            const _: () = {
-                #[allow(unused_imports)]
-                use #routing_macro as _;
-            };
-        });
-    }
-    output.extend(handler.into_token_stream());
-    output
-}
-
 /// `#[cors]` on `item`, in `proc_macro2` terms (which unit tests can call).
 fn cors_attribute(
     args: proc_macro2::TokenStream,
@@ -116,7 +94,9 @@ fn expand_or_error(
             valid::Target::ByHand(&handler, looked_past.map(|index| &handler.attrs[index]))
         }
         route::Routing::LeftToActix => return Ok(handler.into_token_stream()),
-        route::Routing::Refused { error, without } => return Ok(refused(error, handler, *without)),
+        route::Routing::Refused { error, without } => {
+            return Ok(route::refused(error, handler, *without))
+        }
     };
     let policy = valid::check(&args, target)?;
     let route = match routing {

@@ -5,6 +5,8 @@
 //! so that the user sees actix-web's own error; anything it accepts is either served, with its
 //! policy, or refused with an error of `#[cors]`'s, never handed back without the policy.
 
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, MetaNameValue, ReturnType, Token};
@@ -168,6 +170,24 @@ pub fn find(handler: &Handler) -> Routing {
     }
 }
 
+/// The error, and the handler with its routing attributes (less the one at `without`), which
+/// actix-web's macro then turns into a service as usual.
+pub fn refused(error: &syn::Error, mut handler: Handler, without: Option<usize>) -> TokenStream {
+    let mut output = error.to_compile_error();
+    if let Some(index) = without {
+        // Its import still counts as used, so that the error stands alone.
+        let routing_macro = handler.attrs.remove(index).meta.path().clone();
+        output.extend(quote! {
+            const _: () = {
+                #[allow(unused_imports)]
+                use #routing_macro as _;
+            };
+        });
+    }
+    output.extend(handler.into_token_stream());
+    output
+}
+
 /// Whether `attr`, named like a routing macro, reads as one: `#[routes]`, or a path first.
 fn is_route(attr: &Attribute, kind: &RoutingMacro) -> bool {
     if matches!(kind, RoutingMacro::Routes) {
@@ -178,7 +198,7 @@ fn is_route(attr: &Attribute, kind: &RoutingMacro) -> bool {
     };
     list.parse_args_with(|input: ParseStream| {
         let path_first = input.peek(LitStr);
-        input.parse::<proc_macro2::TokenStream>()?;
+        input.parse::<TokenStream>()?;
         Ok(path_first)
     })
     .unwrap_or(false)
