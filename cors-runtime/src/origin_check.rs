@@ -311,13 +311,13 @@ pub struct OriginFnOf<F> {
 }
 
 impl<F: Copy> OriginFnOf<F> {
-    /// Wraps `function`; `Form` is inferred from its type. `check` is never called: the macro
-    /// passes a closure whose body the compiler checks once `Form` is known (see [`FormOf`]).
-    pub const fn new<Form>(function: F, check: fn(FormOf<Form>)) -> Self
+    /// Wraps `function`; `Form` is inferred from its type. The second argument is never called:
+    /// the macro passes a closure whose body the compiler checks once `Form` is known (see
+    /// [`FormOf`]).
+    pub const fn new<Form>(function: F, _check: fn(FormOf<Form>)) -> Self
     where
         F: OriginCheck<Form>,
     {
-        let _ = check;
         OriginFnOf {
             function,
             app_data_address: <F::AppData as AppData>::address,
