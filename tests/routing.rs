@@ -537,3 +537,120 @@ mod by_hand_registration {
         );
     }
 }
+
+/// Paths and options actix-web's routing macro accepts though they look like mistakes: `#[cors]`
+/// serves them with their policy, as it serves any other.
+mod accepted_oddities {
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, route, test, App, HttpResponse};
+    use cors_runtime::cors;
+
+    use crate::common::*;
+
+    // A `}` that closes no `{` is a literal character of the path to actix-web.
+    #[cors(origins = ["https://app.example.com"], on_mismatch = "reject")]
+    #[get("/items/{id}}")]
+    async fn stray_brace() -> HttpResponse {
+        HttpResponse::Ok().body("stray")
+    }
+
+    // One extension method spelt twice: actix-web registers it twice, which serves it once.
+    #[cors(origins = ["https://app.example.com"])]
+    #[route("/dav", method = "PROPFIND", method = r"PROPFIND")]
+    async fn spelt_twice() -> HttpResponse {
+        HttpResponse::Ok().body("dav")
+    }
+
+    #[actix_web::test]
+    async fn a_stray_brace_keeps_the_policy() {
+        let app = test::init_service(App::new().service(stray_brace)).await;
+        let res = test::call_service(
+            &app,
+            from_origin(Method::GET, "/items/7%7D", APP).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+        let res = test::call_service(
+            &app,
+            preflight("/items/7%7D", APP, "GET", None).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 204);
+        let res = test::call_service(
+            &app,
+            from_origin(Method::GET, "/items/7%7D", EVIL).to_request(),
+        )
+        .await;
+        assert_eq!(res.status(), 403, "on_mismatch = \"reject\" applies");
+
+        let policy = cors_runtime::policies()
+            .into_iter()
+            .find(|p| p.route() == "stray_brace")
+            .expect("the route is in the registry");
+        assert_eq!(policy.paths(), ["/items/{id}}"]);
+    }
+
+    #[actix_web::test]
+    async fn a_method_spelt_twice_keeps_the_policy() {
+        let app = test::init_service(App::new().service(spelt_twice)).await;
+        let method = Method::from_bytes(b"PROPFIND").unwrap();
+        let res = test::call_service(&app, from_origin(method, "/dav", APP).to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+        let res =
+            test::call_service(&app, preflight("/dav", APP, "PROPFIND", None).to_request()).await;
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_METHODS).as_deref(),
+            Some("PROPFIND")
+        );
+    }
+}
+
+/// Another crate's attribute named like an actix-web routing macro (a tracing crate's `#[trace]`)
+/// between `#[cors]` and the routing attribute: `#[cors]` looks past it, and keeps it on the
+/// handler.
+mod foreign_attribute {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use actix_web::http::header::*;
+    use actix_web::http::Method;
+    use actix_web::{get, test, App, HttpResponse};
+    use cors_runtime::cors;
+    use foreign_attributes::trace;
+
+    use crate::common::*;
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+    #[cors(origins = ["https://app.example.com"], on_mismatch = "reject")]
+    #[trace(counter = CALLS)]
+    #[get("/traced")]
+    async fn traced() -> HttpResponse {
+        HttpResponse::Ok().body("traced")
+    }
+
+    #[actix_web::test]
+    async fn the_routing_attribute_below_it_is_found() {
+        let app = test::init_service(App::new().service(traced)).await;
+        let res =
+            test::call_service(&app, from_origin(Method::GET, "/traced", APP).to_request()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            header_str(&res, ACCESS_CONTROL_ALLOW_ORIGIN).as_deref(),
+            Some(APP)
+        );
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1, "`#[trace]` is kept");
+        let res =
+            test::call_service(&app, from_origin(Method::GET, "/traced", EVIL).to_request()).await;
+        assert_eq!(res.status(), 403);
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+    }
+}

@@ -1,10 +1,11 @@
 //! Parsing `#[cors(key = value, ...)]` into typed values that keep their tokens, so that every
 //! later error can point at the exact literal at fault.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
+use syn::ext::IdentExt;
 use syn::parse::discouraged::Speculative;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Expr, ExprLit, Ident, Lit, LitBool, LitInt, LitStr, Token};
 
@@ -18,10 +19,11 @@ use crate::handler::Handler;
 /// policy's (`extend` a list, `replace` a scalar). This one table generates the arguments' struct,
 /// the parser's dispatch, the "did you mean" list and the named-policy merge, the way
 /// actix-web-codegen's `standard_method_type!` generates its method enum from one list.
+/// A key written as a keyword (`crate`) names its field otherwise: `krate as "crate"`.
 macro_rules! keys {
-    ($($(#[$doc:meta])* $key:ident: $value:ty = $parse:ident, $merge:ident;)*) => {
+    ($($(#[$doc:meta])* $key:ident $(as $written:literal)?: $value:ty = $parse:ident, $merge:ident;)*) => {
         /// The keys, as written.
-        const KEYS: &[&str] = &[$(stringify!($key)),*];
+        const KEYS: &[&str] = &[$(key_text!($key $(as $written)?)),*];
 
         /// The arguments of one `#[cors(...)]`, parsed but not yet checked against the CORS rules.
         #[derive(Default)]
@@ -37,7 +39,9 @@ macro_rules! keys {
             /// Stores one `key = value`; returns whether the key was already set.
             fn set_key(&mut self, key: &Ident, value: Expr) -> syn::Result<bool> {
                 Ok(match key.to_string().as_str() {
-                    $(stringify!($key) => set_once(&mut self.$key, $parse(key, value)?),)*
+                    $(key_text!($key $(as $written)?) => {
+                        set_once(&mut self.$key, $parse(key, value)?)
+                    })*
                     name => return Err(syn::Error::new(key.span(), unknown_key_message(name))),
                 })
             }
@@ -51,6 +55,16 @@ macro_rules! keys {
                 }
             }
         }
+    };
+}
+
+/// A key as written: its field's name, or the text given after `as`.
+macro_rules! key_text {
+    ($key:ident) => {
+        stringify!($key)
+    };
+    ($key:ident as $written:literal) => {
+        $written
     };
 }
 
@@ -69,6 +83,8 @@ keys! {
     max_age: LitInt = int_lit, replace;
     private_network: LitBool = bool_lit, replace;
     on_mismatch: LitStr = on_mismatch_lit, replace;
+    /// `crate = ::path`: the path by which generated code reaches `cors-runtime`.
+    krate as "crate": syn::Path = crate_path, replace;
 }
 
 /// A list key's merge: the named policy's entries, then the route's.
@@ -87,23 +103,60 @@ fn replace<T>(base: Option<T>, route: Option<T>) -> Option<T> {
     route.or(base)
 }
 
-/// Names people bring from actix-cors or other frameworks, mapped to ours.
-const ALIASES: [(&str, &str); 15] = [
+/// Names people bring from actix-cors (its builder's methods) or other frameworks, mapped to ours.
+const ALIASES: [(&str, &str); 16] = [
     ("allowed_origin", "origins"),
     ("allowed_origins", "origins"),
     ("allow_origins", "origins"),
+    ("allowed_origin_fn", "origin_fn"),
     ("allowed_methods", "methods"),
     ("allow_methods", "methods"),
+    ("allowed_header", "headers"),
     ("allowed_headers", "headers"),
     ("allow_headers", "headers"),
+    ("expose", "expose_headers"),
     ("exposed_headers", "expose_headers"),
     ("supports_credentials", "credentials"),
     ("allow_credentials", "credentials"),
     ("allow_private_network_access", "private_network"),
     ("allow_private_network", "private_network"),
-    ("block_on_origin_mismatch", "on_mismatch"),
-    ("allowed_origin_fn", "origin_fn"),
     ("named_policy", "policy"),
+];
+
+/// actix-cors settings that are no key here, and what to write instead.
+const NOT_KEYS: [(&str, &str); 9] = [
+    ("allow_any_origin", "write `origins = [\"*\"]`"),
+    (
+        "block_on_origin_mismatch",
+        "write `on_mismatch = \"reject\"`",
+    ),
+    (
+        "allow_any_method",
+        "write `methods = [\"*\"]`, which allows the route's own methods",
+    ),
+    ("allow_any_header", "write `headers = [\"*\"]`"),
+    ("expose_any_header", "write `expose_headers = [\"*\"]`"),
+    (
+        "send_wildcard",
+        "there is no such setting: `origins = [\"*\"]` answers `*`, and a list of origins \
+         answers with the request's own origin, which is what browsers check against",
+    ),
+    (
+        "disable_vary_header",
+        "there is no such setting: `Vary: Origin` keeps caches from handing one origin's answer \
+         to another, so it is always sent when the answer depends on the origin",
+    ),
+    (
+        "disable_preflight",
+        "there is no such setting: browsers send a request that needs a preflight only after \
+         this route's answer to it; a route that should not answer preflights should not have \
+         `#[cors]`",
+    ),
+    (
+        "permissive",
+        "there is no such setting: list the origins the pages come from, or write \
+         `origins = [\"*\"]` for any origin (without credentials)",
+    ),
 ];
 
 /// A named policy's name and arguments, as its `policy!` declared them.
@@ -169,26 +222,42 @@ impl Parse for CorsArgs {
                 input.parse::<Token![,]>()?;
             }
         }
+        // Every mistake in the keys is reported at once; the first that leaves the rest unreadable
+        // stops the parse.
+        let mut errors: Option<syn::Error> = None;
         for entry in Punctuated::<Entry, Token![,]>::parse_terminated(input)? {
-            args.set(entry)?;
+            if let Err(error) = args.set(entry) {
+                match &mut errors {
+                    Some(first) => first.combine(error),
+                    None => errors = Some(error),
+                }
+            }
         }
-        Ok(args)
+        match errors {
+            Some(error) => Err(error),
+            None => Ok(args),
+        }
     }
 }
 
+/// `key = value`, or a key written alone, which is an error (see [`without_value`]) that does not
+/// keep the other entries from being read.
 struct Entry {
     key: Ident,
-    value: Expr,
+    value: Option<Expr>,
 }
 
 impl Parse for Entry {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let key: Ident = input.parse().map_err(|e| {
+        let key: Ident = input.call(Ident::parse_any).map_err(|e| {
             syn::Error::new(
                 e.span(),
                 "expected `key = value`, for example `origins = [\"https://app.example.com\"]`",
             )
         })?;
+        if input.is_empty() || input.peek(Token![,]) {
+            return Ok(Entry { key, value: None });
+        }
         input.parse::<Token![=]>().map_err(|e| {
             syn::Error::new(
                 e.span(),
@@ -197,7 +266,7 @@ impl Parse for Entry {
         })?;
         Ok(Entry {
             key,
-            value: parse_value(input)?,
+            value: Some(parse_value(input)?),
         })
     }
 }
@@ -207,6 +276,9 @@ impl Parse for Entry {
 /// runs unoptimized in dev builds, once per route. Anything else (including every mistake) goes
 /// to the general parser, so errors and spans are the same either way.
 fn parse_value(input: ParseStream) -> syn::Result<Expr> {
+    if let Some(held) = invisible_group(input) {
+        return parse_value.parse2(held);
+    }
     let fork = input.fork();
     let shortcut = if fork.peek(syn::token::Bracket) {
         literal_list(&fork)
@@ -220,6 +292,18 @@ fn parse_value(input: ParseStream) -> syn::Result<Expr> {
         }
         _ => input.parse(),
     }
+}
+
+/// What a `macro_rules!` fragment (`$policy:path`, `$check:path`, `$origins:expr`) holds: it
+/// reaches `#[cors]` wrapped in an invisible group, which the expression parser would keep as a
+/// group around the path.
+fn invisible_group(input: ParseStream) -> Option<TokenStream> {
+    input
+        .step(|cursor| match cursor.group(Delimiter::None) {
+            Some((inside, _, rest)) => Ok((inside.token_stream(), rest)),
+            None => Err(cursor.error("not an invisible group")),
+        })
+        .ok()
 }
 
 /// `["a", "b"]`, each element a literal standing alone. An error means "not this shape".
@@ -255,6 +339,9 @@ fn literal(input: ParseStream) -> syn::Result<Expr> {
 
 impl CorsArgs {
     fn set(&mut self, Entry { key, value }: Entry) -> syn::Result<()> {
+        let Some(value) = value else {
+            return Err(without_value(&key));
+        };
         if key != "policy" {
             self.entries.push(quote!(#key = #value));
         }
@@ -265,6 +352,17 @@ impl CorsArgs {
             ));
         }
         Ok(())
+    }
+}
+
+impl CorsArgs {
+    /// The path by which generated code reaches `cors-runtime`: `crate = path`, or
+    /// `::cors_runtime`, the name Cargo gives the dependency unless it is renamed.
+    pub fn runtime(&self) -> syn::Path {
+        match &self.krate {
+            Some(path) => path.clone(),
+            None => syn::parse_quote!(::cors_runtime),
+        }
     }
 }
 
@@ -294,6 +392,27 @@ impl CorsArgs {
         };
         (merged, Some(named))
     }
+}
+
+/// The error for a key written without a value: a flag (`credentials`, as a builder method would
+/// set it) takes `= true`; an unknown key is reported as such.
+fn without_value(key: &Ident) -> syn::Error {
+    let name = key.to_string();
+    let takes_a_bool = || {
+        let value = Expr::Lit(ExprLit {
+            attrs: Vec::new(),
+            lit: Lit::Bool(LitBool::new(true, key.span())),
+        });
+        CorsArgs::default().set_key(key, value).is_ok()
+    };
+    let message = if !KEYS.contains(&name.as_str()) {
+        unknown_key_message(&name)
+    } else if takes_a_bool() {
+        format!("`{name}` needs a value: write `{name} = true`")
+    } else {
+        format!("expected `=` after `{name}`, as in `{name} = ...`")
+    };
+    syn::Error::new(key.span(), message)
 }
 
 /// Stores `value` unless the slot is taken; returns whether it was.
@@ -403,6 +522,27 @@ fn fn_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
     path_value(key, value, &expected)
 }
 
+fn crate_path(key: &Ident, value: Expr) -> syn::Result<syn::Path> {
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Str(quoted),
+        ..
+    }) = &value
+    {
+        return Err(syn::Error::new_spanned(
+            quoted,
+            format!(
+                "`{key}` takes a path, unquoted: write `{key} = {}`",
+                quoted.value()
+            ),
+        ));
+    }
+    let expected = format!(
+        "the path by which this crate reaches `cors-runtime`, unquoted, like `{key} = ::cors` for \
+         a dependency renamed `cors` in Cargo.toml"
+    );
+    path_value(key, value, &expected)
+}
+
 fn env_var_lit(key: &Ident, value: Expr) -> syn::Result<LitStr> {
     str_lit(key, value, "\"CORS_ALLOWED_ORIGINS\"")
 }
@@ -450,15 +590,16 @@ fn whole_number(key: &Ident, value: Expr, takes: &str, example: &str) -> syn::Re
 }
 
 fn unknown_key_message(name: &str) -> String {
-    let guess = ALIASES
+    if let Some((_, instead)) = NOT_KEYS.iter().find(|(setting, _)| *setting == name) {
+        return format!("unknown key `{name}`; {instead}");
+    }
+    if let Some((_, key)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+        return format!("unknown key `{name}`; did you mean `{key}`?");
+    }
+    let guess = KEYS
         .iter()
-        .find(|(alias, _)| *alias == name)
-        .map(|(_, key)| *key)
-        .or_else(|| {
-            KEYS.iter()
-                .copied()
-                .find(|key| edit_distance(key, name) <= 2)
-        });
+        .copied()
+        .find(|key| edit_distance(key, name) <= 2);
     let keys = KEYS.join(", ");
     match guess {
         Some(key) => format!("unknown key `{name}`; did you mean `{key}`? (the keys are {keys})"),

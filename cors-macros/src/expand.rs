@@ -19,7 +19,7 @@
 use cors_rules::stored::{store_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
 use cors_rules::WILDCARD;
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
 use crate::attr::{path_text, NamedUse, WrittenAt};
@@ -40,9 +40,10 @@ pub fn expand(
     };
     let policy_static = policy_static_name(&name);
     let mut expanded = policy_item(&name, &policy_static, &paths, policy, named);
+    let runtime = &policy.runtime;
     expanded.extend(match route {
-        Some(route) => expand_routed(handler, &route, &policy_static),
-        None => expand_by_hand(handler, &policy_static, named),
+        Some(route) => expand_routed(handler, &route, &policy_static, runtime),
+        None => expand_by_hand(handler, &policy_static, named, runtime),
     });
     expanded
 }
@@ -53,10 +54,11 @@ pub fn policy_value(policy: &Policy, named: &NamedUse) -> TokenStream {
     let name = &named.name;
     let policy_static = policy_static_name(name);
     let item = policy_item(name, &policy_static, &[], policy, Some(named));
+    let runtime = &policy.runtime;
     quote! {
         {
             #item
-            ::cors_runtime::__private::policy(&#policy_static)
+            #runtime::__private::policy(&#policy_static)
         }
     }
 }
@@ -70,7 +72,7 @@ const REGISTRY_SECTION: &str = cors_rules::__registry_section!();
 /// application's build nothing per route; elsewhere `inventory` submits it from a constructor.
 /// The `cfg` is decided when the application compiles, for its target: this macro runs on the
 /// host.
-fn registration(policy_static: &Ident) -> (TokenStream, TokenStream) {
+fn registration(policy_static: &Ident, runtime: &syn::Path) -> (TokenStream, TokenStream) {
     let in_section = quote! {
         #[cfg_attr(
             any(target_os = "linux", target_os = "android"),
@@ -80,8 +82,8 @@ fn registration(policy_static: &Ident) -> (TokenStream, TokenStream) {
     };
     let submitted = quote! {
         #[cfg(not(any(target_os = "linux", target_os = "android")))]
-        ::cors_runtime::__private::inventory::submit! {
-            ::cors_runtime::__private::Registered(&#policy_static)
+        #runtime::__private::inventory::submit! {
+            #runtime::__private::Registered(&#policy_static)
         }
     };
     (in_section, submitted)
@@ -135,15 +137,16 @@ fn policy_item(
     let private_network = policy.private_network;
     let reject_mismatch = policy.reject_mismatch;
     let (runtime_origins, runtime_origins_item) = runtime_origins(name, policy, named);
-    let (in_section, submitted) = registration(policy_static);
+    let runtime = &policy.runtime;
+    let (in_section, submitted) = registration(policy_static, runtime);
     quote! {
         #runtime_origins_item
 
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
         #in_section
-        static #policy_static: ::cors_runtime::__private::StoredPolicy =
-            ::cors_runtime::__private::StoredPolicy {
+        static #policy_static: #runtime::__private::StoredPolicy =
+            #runtime::__private::StoredPolicy {
                 route: #route,
                 named: #named_name,
                 paths: &[#(#paths),*],
@@ -170,9 +173,10 @@ fn runtime_origins(
     policy: &Policy,
     named: Option<&NamedUse>,
 ) -> (TokenStream, TokenStream) {
+    let runtime = &policy.runtime;
     if policy.origins_env.is_none() && policy.origin_fn.is_none() {
         return (
-            quote!(&::cors_runtime::__private::NO_RUNTIME_ORIGINS),
+            quote!(&#runtime::__private::NO_RUNTIME_ORIGINS),
             TokenStream::new(),
         );
     }
@@ -180,7 +184,7 @@ fn runtime_origins(
         Some(var) => {
             let of_named = named.is_some_and(|named| named.binds_origins_env);
             quote!(::core::option::Option::Some(
-                ::cors_runtime::__private::env_origins(#var, #of_named)
+                #runtime::__private::env_origins(#var, #of_named)
             ))
         }
         None => quote!(::core::option::Option::None),
@@ -192,7 +196,7 @@ fn runtime_origins(
             quote!(::core::option::Option::Some(#policy_path))
         }
         (Some(path), _) => {
-            let origin_fn = stored_origin_fn(path);
+            let origin_fn = stored_origin_fn(path, runtime);
             quote!(::core::option::Option::Some(#origin_fn))
         }
         (None, _) => quote!(::core::option::Option::None),
@@ -202,11 +206,11 @@ fn runtime_origins(
     let item = quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals)]
-        static #item_name: ::cors_runtime::__private::RuntimeOrigins =
-            ::cors_runtime::__private::RuntimeOrigins {
+        static #item_name: #runtime::__private::RuntimeOrigins =
+            #runtime::__private::RuntimeOrigins {
                 env: #env,
                 check: #check,
-                cache: ::cors_runtime::__private::CacheBounds {
+                cache: #runtime::__private::CacheBounds {
                     ttl_secs: #ttl_secs,
                     entries: #entries,
                 },
@@ -219,15 +223,37 @@ fn runtime_origins(
 /// span, so a function of no form `cors_runtime::OriginCheck` accepts is reported on it. The
 /// wrapper is a temporary of a `static` (or `const`) item's value, so it lives as long as the
 /// item.
-pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
+pub fn stored_origin_fn(path: &syn::Path, runtime: &syn::Path) -> TokenStream {
     let written = path_text(path);
-    // The call and the reference too, so that every error sits on the path rather than on the
-    // attribute.
+    // The closure is never called: the compiler checks its body once the function's form is
+    // inferred, and refuses a function that takes `&web::Data<T>` (see
+    // `cors_runtime::__private::FormOf`).
+    // The closure's parameter and its use share the path's span, and with it its hygiene: a path
+    // from a named policy comes from another macro's expansion. A name no user writes: a unit
+    // struct or constant of the same name would turn the parameter into a pattern.
+    let form = Ident::new("__cors_form", path.span());
+    // The call, the closure and the reference are all spanned on the path, so that every error
+    // sits on the path rather than on the attribute.
+    let runtime: TokenStream = runtime
+        .to_token_stream()
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(path.span());
+            token
+        })
+        .collect();
+    let app_data_check = quote_spanned! {path.span()=>
+        |#form| {
+            #[allow(unused_imports)]
+            use #runtime::__private::{AnyForm as _, TakesWebData as _};
+            (&#form).check_app_data();
+        }
+    };
     let check = quote_spanned! {path.span()=>
-        &::cors_runtime::__private::OriginFnOf::new(#path)
+        &#runtime::__private::OriginFnOf::new(#path, #app_data_check)
     };
     quote! {
-        ::cors_runtime::__private::StoredOriginFn {
+        #runtime::__private::StoredOriginFn {
             name: #written,
             resolved_in: ::core::module_path!(),
             check: #check,
@@ -235,7 +261,12 @@ pub fn stored_origin_fn(path: &syn::Path) -> TokenStream {
     }
 }
 
-fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> TokenStream {
+fn expand_routed(
+    mut handler: Handler,
+    route: &Route,
+    policy_static: &Ident,
+    runtime: &syn::Path,
+) -> TokenStream {
     let name = handler.sig.ident.clone();
     let vis = std::mem::replace(&mut handler.vis, syn::Visibility::Inherited);
     let hidden = format_ident!("__cors_route_{}", name);
@@ -269,12 +300,13 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
             None => default_name.clone(),
         };
         // The same guard functions and middleware expressions actix-web's routing macro puts on
-        // its resource, by the same paths, resolved in the same scope.
+        // its resource, by the same paths, resolved in the same scope: the parameter's name is
+        // actix-web's own, `__config`, which no handler or guard takes.
         quote! {
-            ::cors_runtime::__private::register_route(
-                config, #path, #resource_name, &[#(#methods),*], &#policy_static,
-                ::std::vec![#(::cors_runtime::__private::route_guard(#guards)),*],
-                ::cors_runtime::__private::actix_web::Route::new().to(#hidden)#(.wrap(#wraps))*,
+            #runtime::__private::register_route(
+                __config, #path, #resource_name, &[#(#methods),*], &#policy_static,
+                ::std::vec![#(#runtime::__private::route_guard(#guards)),*],
+                #runtime::__private::actix_web::Route::new().to(#hidden)#(.wrap(#wraps))*,
             );
         }
     });
@@ -291,8 +323,8 @@ fn expand_routed(mut handler: Handler, route: &Route, policy_static: &Ident) -> 
         #[allow(non_camel_case_types)]
         #vis struct #name;
 
-        impl ::cors_runtime::__private::actix_web::dev::HttpServiceFactory for #name {
-            fn register(self, config: &mut ::cors_runtime::__private::actix_web::dev::AppService) {
+        impl #runtime::__private::actix_web::dev::HttpServiceFactory for #name {
+            fn register(self, __config: &mut #runtime::__private::actix_web::dev::AppService) {
                 #(#registrations)*
             }
         }
@@ -303,10 +335,11 @@ fn expand_by_hand(
     handler: Handler,
     policy_static: &Ident,
     named: Option<&NamedUse>,
+    runtime: &syn::Path,
 ) -> TokenStream {
     let name = &handler.sig.ident;
     let above_routing_macro = WrittenAt::new(named.map(|named| &named.path)).spanning(quote! {
-        <self::#name as ::cors_runtime::__private::CorsAboveRoutingMacro>::CHECKED
+        <self::#name as #runtime::__private::CorsAboveRoutingMacro>::CHECKED
     });
     let vis = &handler.vis;
     let doc = format!(
@@ -323,13 +356,13 @@ fn expand_by_hand(
         impl #name {
             /// The CORS middleware for this handler's policy. Wrap the resource that serves the
             /// handler with it: it answers preflights and decorates every response.
-            #vis fn cors() -> ::cors_runtime::Cors {
-                ::cors_runtime::__private::cors(&#policy_static)
+            #vis fn cors() -> #runtime::Cors {
+                #runtime::__private::cors(&#policy_static)
             }
         }
 
         #[diagnostic::do_not_recommend]
-        impl ::cors_runtime::__private::CorsAboveRoutingMacro for #name {}
+        impl #runtime::__private::CorsAboveRoutingMacro for #name {}
 
         // Below a routing macro, this handler sits inside the body of actix-web's generated
         // `register` function, and `self::NAME` (which skips block scopes) names actix-web's

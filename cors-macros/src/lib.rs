@@ -18,21 +18,13 @@ mod route;
 mod valid;
 
 use proc_macro::TokenStream;
+use quote::ToTokens;
 
 /// Declares the CORS policy of an actix-web handler. See the `cors-runtime` crate for the
 /// reference of every key.
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
-    let item_tokens = proc_macro2::TokenStream::from(item.clone());
-    expand_or_error(args.into(), item)
-        .unwrap_or_else(|error| {
-            // Keep the handler in the output so that one policy mistake does not also produce
-            // "cannot find function" errors everywhere the handler is used.
-            let mut output = error.to_compile_error();
-            output.extend(item_tokens);
-            output
-        })
-        .into()
+    cors_attribute(args.into(), item.into()).into()
 }
 
 /// Declares a named CORS policy, checked like `#[cors]`, for routes to build on with
@@ -64,27 +56,92 @@ pub fn __policy_value(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// `#[cors]` on `item`, in `proc_macro2` terms (which unit tests can call).
+fn cors_attribute(
+    args: proc_macro2::TokenStream,
+    item: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    expand_or_error(args, item.clone()).unwrap_or_else(|error| {
+        // Keep the handler in the output so that one policy mistake does not also produce
+        // "cannot find function" errors everywhere the handler is used.
+        let mut output = error.to_compile_error();
+        output.extend(item);
+        output
+    })
+}
+
 fn expand_or_error(
     args: proc_macro2::TokenStream,
-    item: TokenStream,
+    item: proc_macro2::TokenStream,
 ) -> syn::Result<proc_macro2::TokenStream> {
     let args: attr::CorsArgs = syn::parse2(args)?;
     if let Some(path) = &args.policy {
         // The named policy's macro holds its keys: it calls `#[cors]` again with them.
-        return Ok(named::apply(path, &args.entries, item.into()));
+        let handler = syn::parse2::<handler::Handler>(item.clone()).ok();
+        let handler = handler.as_ref().map(|handler| {
+            let routed = matches!(route::find(handler), route::Routing::Routed(_));
+            (&handler.sig.ident, routed.then_some(&handler.vis))
+        });
+        return Ok(named::apply(&args, path, item, handler));
     }
     let (args, named) = args.merge_named();
-    let handler: handler::Handler = syn::parse(item)?;
+    let handler: handler::Handler = syn::parse2(item)?;
     attr::reject_second_cors(&handler)?;
-    let route = match route::find(&handler) {
-        route::Routing::Routed(route) => Some(*route),
-        route::Routing::ByHand => None,
-        route::Routing::LeftToActix => return Ok(quote::ToTokens::into_token_stream(handler)),
-    };
-    let target = match &route {
-        Some(route) => valid::Target::Route(route),
-        None => valid::Target::ByHand(&handler),
+    let routing = route::find(&handler);
+    let target = match &routing {
+        route::Routing::Routed(route) => valid::Target::Route(route),
+        route::Routing::ByHand { looked_past } => {
+            valid::Target::ByHand(&handler, looked_past.map(|index| &handler.attrs[index]))
+        }
+        route::Routing::LeftToActix => return Ok(handler.into_token_stream()),
+        route::Routing::Refused { error, without } => {
+            return Ok(route::refused(error, handler, *without))
+        }
     };
     let policy = valid::check(&args, target)?;
+    let route = match routing {
+        route::Routing::Routed(route) => Some(*route),
+        _ => None,
+    };
     Ok(expand::expand(handler, route, &policy, named.as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// With `crate = path`, generated code reaches `cors-runtime` by that path only: a crate that
+    /// renames the dependency has no `cors_runtime` to name. (An integration test cannot tell,
+    /// since the workspace's tests have the dependency under its own name.)
+    #[test]
+    fn crate_key_is_the_only_path_to_the_runtime() {
+        let routed = quote! {
+            #[get("/items")]
+            async fn items() -> HttpResponse { HttpResponse::Ok().finish() }
+        };
+        let by_hand = quote! {
+            async fn items() -> HttpResponse { HttpResponse::Ok().finish() }
+        };
+        let keys = quote! {
+            origins = ["https://app.example.com"], origin_fn = is_tenant, origins_env = "ORIGINS"
+        };
+        let expansions = [
+            super::cors_attribute(quote!(crate = renamed, #keys), routed.clone()),
+            super::cors_attribute(quote!(crate = renamed, #keys, methods = ["GET"]), by_hand),
+            // A route built on a named policy, before and after the policy's macro.
+            super::cors_attribute(quote!(crate = renamed, policy = p::API), routed.clone()),
+            super::cors_attribute(
+                quote!(__named(API, p::API) { crate = renamed, #keys }),
+                routed,
+            ),
+            crate::named::declare(quote!(API { crate = renamed, #keys })).unwrap(),
+            crate::named::expand_value(quote!(__named(API, p::API) { crate = renamed, #keys }))
+                .unwrap(),
+        ];
+        for expansion in expansions {
+            let expansion = expansion.to_string();
+            assert!(expansion.contains("renamed ::"), "{expansion}");
+            assert!(!expansion.contains("cors_runtime ::"), "{expansion}");
+        }
+    }
 }

@@ -11,10 +11,10 @@
 //! that is wrong only together (a `*` policy plus `credentials = true`) is an error at the route.
 //! Every token keeps its span, so each error points at the literal at fault, wherever it is.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
-use syn::{Attribute, Path};
+use syn::{Attribute, Path, Visibility};
 
 use crate::attr::CorsArgs;
 use crate::valid::{self, Target};
@@ -55,25 +55,31 @@ impl Parse for Declaration {
 pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     let Declaration { attrs, name, body } = syn::parse2(input)?;
     let carrier = format_ident!("__cors_policy_{}", name);
-    let (expansion, value, origin_fn, errors) = match check(&body) {
+    let parsed: syn::Result<CorsArgs> = syn::parse2(body.clone());
+    // The policy's `crate = path`, for its own code and for the routes built on it.
+    let runtime = match &parsed {
+        Ok(args) => args.runtime(),
+        Err(_) => CorsArgs::default().runtime(),
+    };
+    let (expansion, value, origin_fn, errors) = match parsed.and_then(check) {
         Ok(args) => {
             let expansion = quote! {
-                #[::cors_runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
+                #[#runtime::cors(__named(#name, $($policy)*) { #body }, $($route)*)]
                 $($handler)*
             };
             let value = quote! {
-                ::cors_runtime::__private::policy_value! { __named(#name, $($policy)*) { #body } }
+                #runtime::__private::policy_value! { __named(#name, $($policy)*) { #body } }
             };
             let origin_fn = args
                 .origin_fn
                 .as_ref()
-                .map(|path| bound_origin_fn(&name, path));
+                .map(|path| bound_origin_fn(&name, path, &runtime));
             (expansion, value, origin_fn, None)
         }
         // Its errors are reported above; what uses it as a value compiles on, as routes do.
         Err(error) => (
             quote!($($handler)*),
-            quote!(::cors_runtime::__private::policy_with_errors()),
+            quote!(#runtime::__private::policy_with_errors()),
             None,
             Some(error.to_compile_error()),
         ),
@@ -92,9 +98,8 @@ pub fn declare(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// Parses and checks a named policy's keys on their own.
-fn check(body: &TokenStream) -> syn::Result<CorsArgs> {
-    let args: CorsArgs = syn::parse2(body.clone())?;
+/// Checks a named policy's keys on their own.
+fn check(args: CorsArgs) -> syn::Result<CorsArgs> {
     if let Some(path) = &args.policy {
         return Err(syn::Error::new_spanned(
             path,
@@ -112,20 +117,78 @@ fn check(body: &TokenStream) -> syn::Result<CorsArgs> {
 /// macro of that name), which each route reaches by the very path it names the policy with, even
 /// through a `use`. The constant takes the policy's name in the value namespace, so a policy with
 /// an `origin_fn` cannot share its module with a constant, static or function of that name.
-fn bound_origin_fn(name: &Ident, path: &Path) -> TokenStream {
-    let origin_fn = crate::expand::stored_origin_fn(path);
+fn bound_origin_fn(name: &Ident, path: &Path, runtime: &Path) -> TokenStream {
+    let origin_fn = crate::expand::stored_origin_fn(path, runtime);
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, dead_code)]
-        pub(crate) const #name: ::cors_runtime::__private::StoredOriginFn = #origin_fn;
+        pub(crate) const #name: #runtime::__private::StoredOriginFn = #origin_fn;
     }
 }
 
 /// `#[cors(policy = path, ..)]`: hands the route's other keys, the path it names the policy by,
-/// and the handler to the policy's macro.
-pub fn apply(policy: &Path, entries: &[TokenStream], handler: TokenStream) -> TokenStream {
+/// and the handler to the policy's macro. `handler`: the handler's name, when it parses as one,
+/// and its visibility if it is routed.
+pub fn apply(
+    args: &CorsArgs,
+    policy: &Path,
+    item: TokenStream,
+    handler: Option<(&Ident, Option<&Visibility>)>,
+) -> TokenStream {
+    let entries = &args.entries;
+    let name = handler.map(|(name, _)| name);
+    let routed = handler.and_then(|(name, vis)| Some((vis?, name)));
+    let (import, policy_macro) = import_policy(policy, name);
+    let fallback = routed.map(|(vis, name)| fallback(vis, name, &args.runtime()));
     quote! {
-        #policy! { [#(#entries),*] (#policy) #handler }
+        #fallback
+        #import
+        #policy_macro! { [#(#entries),*] (#policy) #item }
+    }
+}
+
+/// The policy's macro, imported under a name of the handler's when the path has a module in
+/// it: an import that names nothing is the compiler's error on the path, with a suggestion of
+/// the name closest to it in that module (`crate::cors::APII` -> `crate::cors::API`), which an
+/// unresolved macro call does not get. A bare name is called as it is: the compiler then looks
+/// for it in scope, and an import would look for a crate of that name.
+fn import_policy(policy: &Path, handler: Option<&Ident>) -> (TokenStream, TokenStream) {
+    let (Some(name), true) = (handler, policy.segments.len() > 1) else {
+        return (TokenStream::new(), quote!(#policy));
+    };
+    let last = policy
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |s| s.ident.span());
+    let alias = format_ident!("__cors_policy_of_{}", name, span = last);
+    let import = quote_spanned! {last=>
+        #[allow(unused_imports)]
+        use #policy as #alias;
+    };
+    (import, quote!(#alias))
+}
+
+/// A path that names no policy is the compiler's error, on the path; the handler, inside the
+/// macro call, then disappears, and every place that registers it would fail too. So a routed
+/// handler's name also stands for `PolicyNotFound`, through a glob import: the struct the
+/// policy's macro declares, an item of this module, takes precedence over it, and only without
+/// that struct is the name the glob's.
+fn fallback(vis: &Visibility, name: &Ident, runtime: &Path) -> TokenStream {
+    let module = format_ident!("__cors_policy_not_found_{}", name);
+    quote! {
+        #[doc(hidden)]
+        mod #module {
+            // `crate = path` may name an import of the handler's module.
+            #[allow(unused_imports)]
+            use super::*;
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, unreachable_pub)]
+            pub const #name: #runtime::__private::PolicyNotFound =
+                #runtime::__private::PolicyNotFound;
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        #vis use #module::*;
     }
 }
 
@@ -154,6 +217,6 @@ pub fn expand_value(input: TokenStream) -> syn::Result<TokenStream> {
             "use `cors_runtime::named_policy!(path)`",
         )
     })?;
-    let policy = valid::check(&args, Target::Named)?;
+    let policy = valid::check(&args, Target::Value(&named.path))?;
     Ok(crate::expand::policy_value(&policy, &named))
 }

@@ -6,9 +6,9 @@ use cors_rules::{
     is_forbidden_method, is_forbidden_request_header, is_forbidden_response_header, is_token,
     OriginList, NORMALIZED_METHODS, WILDCARD,
 };
-use syn::{LitBool, LitStr};
+use syn::{Attribute, LitBool, LitStr};
 
-use crate::attr::{CorsArgs, StrList, WrittenAt};
+use crate::attr::{path_text, CorsArgs, StrList, WrittenAt};
 use crate::handler::Handler;
 use crate::route::Route;
 
@@ -26,14 +26,20 @@ const DEFAULT_MAX_AGE: u32 = 600;
 pub enum Target<'a> {
     /// A handler under an actix-web routing attribute: `methods` default to the route's.
     Route(&'a Route),
-    /// A handler registered by hand: `methods` must be listed.
-    ByHand(&'a Handler),
+    /// A handler registered by hand: `methods` must be listed. The attribute is one named like a
+    /// routing macro that `#[cors]` looked past (see `route::find`), for the error to name.
+    ByHand(&'a Handler, Option<&'a Attribute>),
     /// A named policy (`cors_runtime::policy!`): `methods` are checked again on each route.
     Named,
+    /// A named policy used as a value, by `named_policy!(path)`: it has no route to take methods
+    /// from.
+    Value(&'a syn::Path),
 }
 
 /// A policy that passed every check: what `expand` turns into the runtime's static `Policy`.
 pub struct Policy {
+    /// The path by which generated code reaches `cors-runtime` (`crate = path`).
+    pub runtime: syn::Path,
     pub origins: Origins,
     /// `origins_env = "VAR"`: the variable's name.
     pub origins_env: Option<String>,
@@ -105,8 +111,8 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
         None => {
             if args.origins_env.is_none() && args.origin_fn.is_none() {
                 let what = match target {
-                    Target::Named => "a named policy",
-                    Target::Route(_) | Target::ByHand(_) => "`#[cors]`",
+                    Target::Named | Target::Value(_) => "a named policy",
+                    Target::Route(_) | Target::ByHand(..) => "`#[cors]`",
                 };
                 errors.push(written_at.error(format!(
                     "{what} needs `origins = [...]`: the origins whose pages may read this \
@@ -161,6 +167,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
     match errors.0 {
         Some(error) => Err(error),
         None => Ok(Policy {
+            runtime: args.runtime(),
             origins,
             origins_env,
             origin_fn: args.origin_fn.clone(),
@@ -384,7 +391,7 @@ fn check_methods(
 ) -> Vec<String> {
     let route_methods = match target {
         Target::Route(route) => Some(route.methods()),
-        Target::ByHand(_) | Target::Named => None,
+        Target::ByHand(..) | Target::Named | Target::Value(_) => None,
     };
     let Some(list) = list else {
         return match (target, route_methods) {
@@ -401,15 +408,8 @@ fn check_methods(
                 }
                 methods
             }
-            (Target::ByHand(handler), _) => {
-                errors.push(written_at.error(format!(
-                        "`#[cors]` found no routing attribute (`#[get(\"/path\")]`, `#[post(..)]`, \
-                         `#[route(..)]`, ...) below it. If `{name}` has one, write `#[cors]` above \
-                         it: attributes expand top to bottom, so a routing macro above `#[cors]` has \
-                         already turned `{name}` into a service. If `{name}` is registered by hand \
-                         with `web::resource(..)`, list its methods: `methods = [\"GET\"]`",
-                        name = handler.sig.ident
-                )));
+            (Target::ByHand(handler, looked_past), _) => {
+                errors.push(no_routing_attribute(handler, *looked_past, written_at));
                 Vec::new()
             }
             // A named policy without `methods`: each route uses its own.
@@ -435,6 +435,18 @@ fn check_methods(
         return match (target, route_methods) {
             (_, Some(methods)) => methods,
             (Target::Named, None) => Vec::new(),
+            (Target::Value(path), None) => {
+                errors.at(
+                    star,
+                    format!(
+                        "`*` in `methods` stands for each route's own methods, and \
+                         `named_policy!({})` uses this policy as a value, where there is no \
+                         route: list the methods it allows, like `methods = [\"GET\", \"POST\"]`",
+                        path_text(path)
+                    ),
+                );
+                Vec::new()
+            }
             _ => {
                 errors.at(star, "a handler registered by hand has no route to take its methods from; list them, like `methods = [\"GET\", \"POST\"]`");
                 Vec::new()
@@ -490,6 +502,35 @@ fn check_methods(
         }
     }
     methods
+}
+
+/// A handler without `methods` and without a routing attribute under `#[cors]`.
+fn no_routing_attribute(
+    handler: &Handler,
+    looked_past: Option<&Attribute>,
+    written_at: WrittenAt,
+) -> syn::Error {
+    let name = &handler.sig.ident;
+    let Some(attr) = looked_past else {
+        return written_at.error(format!(
+            "`#[cors]` found no routing attribute (`#[get(\"/path\")]`, `#[post(..)]`, \
+             `#[route(..)]`, ...) below it. If `{name}` has one, write `#[cors]` above it: \
+             attributes expand top to bottom, so a routing macro above `#[cors]` has already turned \
+             `{name}` into a service. If `{name}` is registered by hand with `web::resource(..)`, \
+             list its methods: `methods = [\"GET\"]`"
+        ));
+    };
+    let macro_name = path_text(attr.path());
+    syn::Error::new_spanned(
+        attr,
+        format!(
+            "`#[cors]` found no routing attribute below it: `#[{macro_name}]` here has no path \
+             first, as actix-web's `#[{macro_name}(\"/path\")]` has, so it is taken for another \
+             crate's attribute. Write `#[cors]` above the routing attribute of `{name}`, or, if \
+             `{name}` is registered by hand with `web::resource(..)`, list its methods: \
+             `methods = [\"GET\"]`"
+        ),
+    )
 }
 
 fn check_headers(list: &StrList, credentials: bool, errors: &mut Errors) -> Headers {

@@ -7,7 +7,9 @@ pub use inventory;
 
 use crate::middleware::Cors;
 pub use crate::origin_cache::CacheBounds;
-pub use crate::origin_check::{form, CheckIdentity, Checked, ErasedOriginFn, OriginFnOf};
+pub use crate::origin_check::{
+    form, AnyForm, CheckIdentity, Checked, ErasedOriginFn, FormOf, OriginFnOf, TakesWebData,
+};
 use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
@@ -34,6 +36,17 @@ pub const fn policy(stored: &'static StoredPolicy) -> Policy {
 /// (this is never called), and a value of the right type keeps them the only ones.
 pub fn policy_with_errors() -> Policy {
     unreachable!("a named policy with errors does not compile")
+}
+
+/// What a routed handler's name stands for while the named policy it builds on cannot be found
+/// (`#[cors(policy = crate::cors::APII)]`): the unresolved path stops the build, and this keeps that
+/// error the only one, rather than one more where the handler is registered. Never registered.
+pub struct PolicyNotFound;
+
+impl actix_web::dev::HttpServiceFactory for PolicyNotFound {
+    fn register(self, _: &mut actix_web::dev::AppService) {
+        unreachable!("a route whose named policy is not found does not compile")
+    }
 }
 
 /// `origins_env = "VAR"`, not read yet: it is read when the policy is first prepared.

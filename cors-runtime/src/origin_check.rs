@@ -105,6 +105,9 @@ mod sealed {
 
     pub trait Sealed<Form> {}
 
+    /// Implemented by no type.
+    pub trait Unimplemented {}
+
     impl<F> Sealed<form::Plain> for F where F: Fn(&str) -> bool {}
     impl<F, T: Sync + 'static> Sealed<form::WithData<T>> for F where F: Fn(&str, &T) -> bool {}
     impl<F> Sealed<form::Async> for F where F: AsyncFn(&str) -> bool {}
@@ -308,8 +311,10 @@ pub struct OriginFnOf<F> {
 }
 
 impl<F: Copy> OriginFnOf<F> {
-    /// Wraps `function`; `Form` is inferred from its type.
-    pub const fn new<Form>(function: F) -> Self
+    /// Wraps `function`; `Form` is inferred from its type. The second argument is never called:
+    /// the macro passes a closure whose body the compiler checks once `Form` is known (see
+    /// [`FormOf`]).
+    pub const fn new<Form>(function: F, _check: fn(FormOf<Form>)) -> Self
     where
         F: OriginCheck<Form>,
     {
@@ -323,6 +328,59 @@ impl<F: Copy> OriginFnOf<F> {
         }
     }
 }
+
+/// A check's form, for the macro's check of the app data it reads: `web::Data<T>` reaches an
+/// `origin_fn` as `&T`, so a parameter `&web::Data<T>` would look for a `web::Data<web::Data<T>>`,
+/// which no app holds, and refuse every origin. `(&form).check_app_data()` finds
+/// [`TakesWebData`]'s method for those forms, whose bound nothing meets, and [`AnyForm`]'s, which
+/// accepts, for the others (autoref specialization: the first needs no `&` added to the
+/// receiver, so the compiler tries it first).
+#[doc(hidden)]
+pub struct FormOf<Form>(PhantomData<Form>);
+
+/// The forms that read `web::Data<web::Data<T>>`: refused, with [`AppDataByReference`]'s message.
+#[doc(hidden)]
+pub trait TakesWebData<T> {
+    fn check_app_data(&self)
+    where
+        T: AppDataByReference;
+}
+
+impl<T> TakesWebData<T> for FormOf<form::WithData<Data<T>>> {
+    fn check_app_data(&self)
+    where
+        T: AppDataByReference,
+    {
+    }
+}
+
+impl<T> TakesWebData<T> for FormOf<form::AsyncWithData<Data<T>>> {
+    fn check_app_data(&self)
+    where
+        T: AppDataByReference,
+    {
+    }
+}
+
+/// Every other form: accepted.
+#[doc(hidden)]
+pub trait AnyForm {
+    fn check_app_data(&self) {}
+}
+
+impl<Form> AnyForm for &FormOf<Form> {}
+
+/// Implemented by no type (its supertrait is private): the bound a function taking
+/// `&web::Data<T>` fails, for the compiler to print this message.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "an `origin_fn` takes the app data as `&{Self}`, not `&web::Data<{Self}>`",
+    label = "this function takes `&web::Data<{Self}>`: take `&{Self}` instead",
+    note = "the app's `web::Data<{Self}>` is handed to the function as `&{Self}`; a parameter \
+            `&web::Data<{Self}>` would look for a `web::Data<web::Data<{Self}>>`, which the app \
+            does not hold, and every origin would be refused"
+)]
+pub trait AppDataByReference: sealed::Unimplemented {}
 
 impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
     fn app_data_address(&self, request: &HttpRequest) -> Option<usize> {

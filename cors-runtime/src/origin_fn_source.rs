@@ -183,14 +183,9 @@ impl OriginFnSource {
     fn missing(&self) -> OriginVerdict {
         if !self.reported_missing.replace(true) {
             let type_name = self.check().app_data_type();
-            // `fn(&str, &web::Data<T>)` looks for a `Data<Data<T>>`.
-            let hint = match type_name.matches("Data<").count() > 1 {
-                true => " (the function should take `&T`, not `&web::Data<T>`)",
-                false => "",
-            };
             log::error!(
                 target: "cors_runtime",
-                "origin_fn `{}` reads `{type_name}`{hint}, which the app does not hold where the \
+                "origin_fn `{}` reads `{type_name}`, which the app does not hold where the \
                  function is asked, so it refuses every origin it is asked about: register it \
                  with `App::new().app_data(web::Data::new(..))`; `outermost()` sees only the \
                  app data registered where it is wrapped or further out (a scope or resource \
