@@ -38,19 +38,24 @@ where
 async fn entries_are_tried_in_order_by_path_then_guards() {
     let app = test::init_service(
         App::new()
-            .service(
-                web::resource("/items")
-                    .guard(guard::Put())
-                    .to(named("put")),
-            )
+            .service(web::resource("/items").guard(guard::Put()).to(named("put")))
             .service(web::resource("/items/{id}").to(named("dynamic")))
             .service(web::resource("/items/new").to(named("static, never reached")))
             .service(web::resource("/items").to(named("any method"))),
     )
     .await;
-    assert_eq!(body_of(&app, TestRequest::put().uri("/items")).await, "200 put");
-    assert_eq!(body_of(&app, TestRequest::get().uri("/items")).await, "200 any method");
-    assert_eq!(body_of(&app, TestRequest::get().uri("/items/new")).await, "200 dynamic");
+    assert_eq!(
+        body_of(&app, TestRequest::put().uri("/items")).await,
+        "200 put"
+    );
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/items")).await,
+        "200 any method"
+    );
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/items/new")).await,
+        "200 dynamic"
+    );
 }
 
 /// 2. A scope whose prefix matches and whose guards accept takes the request: its default answers
@@ -134,14 +139,9 @@ async fn the_resource_map_finds_the_first_resource_by_path() {
 ///    segments in order and percent-encoding what a URL path cannot hold.
 #[actix_web::test]
 async fn url_for_renders_the_full_path() {
-    let app = test::init_service(
-        App::new().service(
-            web::scope("/v{version}").service(
-                web::scope("/a%7Bb")
-                    .service(web::resource("/items/{id}").name("item").to(named("item"))),
-            ),
-        ),
-    )
+    let app = test::init_service(App::new().service(web::scope("/v{version}").service(
+        web::scope("/a%7Bb").service(web::resource("/items/{id}").name("item").to(named("item"))),
+    )))
     .await;
     let req = TestRequest::get().uri("/v1/a%7Bb/items/7").to_request();
     let res = test::call_service(&app, req).await;
@@ -171,8 +171,14 @@ async fn a_guard_asked_outside_the_router_answers_as_inside() {
             .to_srv_request();
         let asked = guard::Guard::check(&guard::Host("a.example"), &outside.guard_ctx());
         assert_eq!(asked, served, "{host}");
-        let inside = TestRequest::get().uri("/g").insert_header((header::HOST, host));
-        assert_eq!(body_of(&app, inside).await == "200 guarded", served, "{host}");
+        let inside = TestRequest::get()
+            .uri("/g")
+            .insert_header((header::HOST, host));
+        assert_eq!(
+            body_of(&app, inside).await == "200 guarded",
+            served,
+            "{host}"
+        );
     }
 }
 
@@ -231,8 +237,14 @@ async fn a_data_container_added_to_a_request_is_its_own() {
             .wrap(from_fn(mark_first)),
     )
     .await;
-    assert_eq!(body_of(&app, TestRequest::get().uri("/mark")).await, "200 false true");
-    assert_eq!(body_of(&app, TestRequest::get().uri("/other")).await, "200 false false");
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/mark")).await,
+        "200 false true"
+    );
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/other")).await,
+        "200 false false"
+    );
 }
 
 /// 8. An app registers every service before it builds any middleware, on the thread that builds

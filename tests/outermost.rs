@@ -645,7 +645,11 @@ async fn a_default_policy_rejects_as_written() {
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.allow_origin(), None);
     assert_eq!(res.varies_by(), ["Origin"]);
-    assert_eq!(calls.0.load(Ordering::SeqCst), 0, "the app's middleware ran");
+    assert_eq!(
+        calls.0.load(Ordering::SeqCst),
+        0,
+        "the app's middleware ran"
+    );
     // The default's own origin, and a same-origin request, go on to the app.
     let res = send(&app, logged_in(from_origin(Method::POST, "/nothing", APP))).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
@@ -693,7 +697,11 @@ async fn with_outermost_on_the_app_and_on_a_scope_the_apps_default_wins() {
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
     }
     // The scope's routes are the app's table's too.
-    let res = send(&app, preflight("/api/me", APP, "GET", Some("authorization"))).await;
+    let res = send(
+        &app,
+        preflight("/api/me", APP, "GET", Some("authorization")),
+    )
+    .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
 

@@ -157,10 +157,7 @@ async fn allowed_preflight_gets_204_with_the_policy_and_runs_nothing() {
     );
     // Expose headers belong on actual responses only.
     assert_eq!(header_str(&res, ACCESS_CONTROL_EXPOSE_HEADERS), None);
-    assert_eq!(
-        vary(&res),
-        PREFLIGHT_VARY
-    );
+    assert_eq!(vary(&res), PREFLIGHT_VARY);
     assert_eq!(
         HANDLER_CALLS.load(Ordering::SeqCst),
         handler_before,
@@ -236,11 +233,7 @@ async fn refused_preflights_get_403_without_cors_headers() {
         let res = test::call_service(&app, req.to_request()).await;
         assert_eq!(res.status(), 403, "{case}");
         assert_eq!(cors_headers(&res), Vec::<String>::new(), "{case}");
-        assert_eq!(
-            vary(&res),
-            PREFLIGHT_VARY,
-            "{case}"
-        );
+        assert_eq!(vary(&res), PREFLIGHT_VARY, "{case}");
     }
 }
 
@@ -401,8 +394,8 @@ async fn private_network_access_only_when_asked_and_enabled() {
 async fn a_preflight_for_a_method_the_path_does_not_serve_is_answered_by_the_router() {
     let app = app!();
     for method in ["DELETE", "PROPFIND", "GE T", ""] {
-        let res = test::call_service(&app, preflight("/items/1", APP, method, None).to_request())
-            .await;
+        let res =
+            test::call_service(&app, preflight("/items/1", APP, method, None).to_request()).await;
         assert_eq!(res.status(), 404, "{method:?}");
         assert_eq!(cors_headers(&res), Vec::<String>::new(), "{method:?}");
     }

@@ -183,6 +183,7 @@ mod single_header;
 
 #[doc(hidden)]
 pub mod __private;
+pub mod test;
 
 pub use cors_macros::{cors, named_policy, policy};
 pub use cors_rules::stored::AllowedHeaders;

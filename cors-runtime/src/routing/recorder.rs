@@ -33,6 +33,29 @@ thread_local! {
     static NEXT_NAME: Cell<u64> = const { Cell::new(0) };
     static OUTERMOST_EXPECTED: Cell<bool> = const { Cell::new(false) };
     static CORS_RESOURCE_NAMES: RefCell<Option<HashSet<Box<str>>>> = const { RefCell::new(None) };
+    static REGISTERED: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One path of a routed `#[cors]` handler, as every registration notes it, whether or not the app
+/// has an `outermost()`: what `cors_runtime::test::check_app` sends preflights for.
+#[derive(Clone)]
+pub(crate) struct Registered {
+    pub(crate) resource_name: Box<str>,
+    /// The path as registered, without scope prefixes.
+    pub(crate) path: Box<str>,
+    pub(crate) policy: &'static StoredPolicy,
+    /// Whether the routing attribute added `guard`s, which a test request may not pass.
+    pub(crate) guarded: bool,
+}
+
+/// Notes a routed handler's registration; see [`Registered`].
+pub(crate) fn note_registered(registered: Registered) {
+    REGISTERED.with_borrow_mut(|all| all.push(registered));
+}
+
+/// Every routed handler registered on this thread, in registration order.
+pub(crate) fn registered() -> Vec<Registered> {
+    REGISTERED.with_borrow(Vec::clone)
 }
 
 /// Notes that a routed `#[cors]` handler registers a resource named `name`, on any thread,

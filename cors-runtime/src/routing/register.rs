@@ -78,6 +78,12 @@ pub fn register_route(
     };
     let mut rdef = ResourceDef::new(path.as_str());
     recorder::note_cors_resource(name);
+    recorder::note_registered(recorder::Registered {
+        resource_name: name.into(),
+        path: path.as_str().into(),
+        policy,
+        guarded: guard.has_attribute_guards(),
+    });
     let owner = PreflightOwner::new(name, &path);
     let outermost_expected = recorder::outermost_expected();
     let names = if outermost_expected {
