@@ -6,7 +6,7 @@ pub use cors_macros::__policy_value as policy_value;
 pub use inventory;
 
 use crate::middleware::Cors;
-pub use crate::origin_cache::CacheBounds;
+pub use crate::origin_cache::{CacheBounds, StandaloneCache};
 pub use crate::origin_check::{form, CheckIdentity, Checked, ErasedOriginFn, OriginFnOf};
 use crate::policy::Policy;
 pub use crate::policy::StoredPolicy;

@@ -69,6 +69,25 @@ struct Answer {
 }
 
 impl OriginCache {
+    fn new(
+        identity: CheckIdentity,
+        bounds: CacheBounds,
+        app_data: usize,
+        app_data_alive: Option<AppDataAlive>,
+    ) -> Self {
+        OriginCache {
+            identity,
+            bounds,
+            app_data,
+            app_data_alive,
+            ttl: Duration::from_secs(bounds.ttl_secs.into()),
+            answers: RefCell::default(),
+            granted_order: RefCell::default(),
+            refused_order: RefCell::default(),
+            next_number: Cell::new(0),
+        }
+    }
+
     /// The address of the app data this cache answers for.
     pub(crate) fn app_data(&self) -> usize {
         self.app_data
@@ -174,20 +193,32 @@ pub(crate) fn shared(
         if let Some(cache) = found {
             return cache.clone();
         }
-        let cache = Rc::new(OriginCache {
+        let cache = Rc::new(OriginCache::new(
             identity,
             bounds,
             app_data,
-            app_data_alive: app_data_alive(),
-            ttl: Duration::from_secs(bounds.ttl_secs.into()),
-            answers: RefCell::default(),
-            granted_order: RefCell::default(),
-            refused_order: RefCell::default(),
-            next_number: Cell::new(0),
-        });
+            app_data_alive(),
+        ));
         caches.push(cache.clone());
         cache
     })
+}
+
+/// A cache on its own, outside this worker's shared ones, for the benchmarks
+/// (`benches/origin_lists.rs`); applications get theirs from `origin_fn_ttl`.
+#[doc(hidden)]
+pub struct StandaloneCache(OriginCache);
+
+impl StandaloneCache {
+    /// An empty cache that keeps answers `bounds.ttl_secs` seconds, at most `bounds.entries`.
+    pub fn new(bounds: CacheBounds) -> Self {
+        StandaloneCache(OriginCache::new(CheckIdentity::Value(0), bounds, 0, None))
+    }
+
+    /// Keeps `allowed`, the answer for `origin` asked at `asked`, as a route's cache does.
+    pub fn insert(&self, origin: &[u8], allowed: bool, asked: Instant) {
+        self.0.insert(origin, allowed, asked);
+    }
 }
 
 #[cfg(test)]
