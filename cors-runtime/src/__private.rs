@@ -62,4 +62,5 @@ pub static NO_RUNTIME_ORIGINS: RuntimeOrigins = RuntimeOrigins {
     env: None,
     check: None,
     cache: CacheBounds::NONE,
+    timeout_secs: 0,
 };
