@@ -116,8 +116,9 @@ pub fn check_origin_entry(entry: &str) -> Result<OriginEntry<'_>, Problem> {
 pub struct OriginList {
     /// The checked entries as written, in order.
     entries: Vec<String>,
-    /// Each entry's index, by its text: a duplicate and an exact origin are one look-up each.
-    by_text: HashMap<Box<[u8]>, usize>,
+    /// Every entry's text, and whether it is an exact origin: a duplicate and an exact origin
+    /// are one look-up each.
+    by_text: HashMap<Box<[u8]>, bool>,
     /// The indices of the subdomain patterns, by what follows their `*` (`.example.com:8443`).
     patterns_by_suffix: HashMap<Box<[u8]>, Vec<usize>>,
     /// The indices of the loopback origins on any port.
@@ -139,8 +140,10 @@ impl OriginList {
     /// Records where `entry`, checked and about to be pushed, will be found.
     fn index(&mut self, entry: &str) {
         let index = self.entries.len();
-        self.by_text.insert(entry.as_bytes().into(), index);
-        match OriginEntry::of_checked(entry) {
+        let checked = OriginEntry::of_checked(entry);
+        let exact = matches!(checked, OriginEntry::Exact(_));
+        self.by_text.insert(entry.as_bytes().into(), exact);
+        match checked {
             OriginEntry::Exact(_) => {}
             OriginEntry::Pattern(pattern) => self
                 .patterns_by_suffix
@@ -192,10 +195,7 @@ impl OriginList {
 
     /// Does the request's `Origin` value match an entry?
     pub fn matches(&self, origin: &[u8]) -> bool {
-        let exact = self
-            .by_text
-            .get(origin)
-            .is_some_and(|&index| matches!(self.entry(index), OriginEntry::Exact(_)));
+        let exact = self.by_text.get(origin).is_some_and(|&exact| exact);
         exact || self.first_pattern_matching(origin).is_some()
     }
 
@@ -204,9 +204,9 @@ impl OriginList {
     fn first_pattern_matching(&self, origin: &[u8]) -> Option<usize> {
         let under_parent = pattern_suffix(origin)
             .and_then(|suffix| self.patterns_by_suffix.get(suffix))
-            .into_iter()
-            .flatten();
+            .map_or(&[][..], Vec::as_slice);
         under_parent
+            .iter()
             .chain(&self.any_port)
             .copied()
             .filter(|&index| self.entry(index).matches(origin))
