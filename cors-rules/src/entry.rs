@@ -112,7 +112,7 @@ pub fn check_origin_entry(entry: &str) -> Result<OriginEntry<'_>, Problem> {
 /// assert_eq!(covered, [0]);
 /// assert!(list.matches(b"https://b.example.com"));
 /// ```
-#[derive(Default, Clone)]
+#[derive(Default, Clone, PartialEq, Eq)]
 pub struct OriginList {
     /// The checked entries as written, in order.
     entries: Vec<String>,
@@ -252,15 +252,7 @@ fn pattern_suffix(origin: &[u8]) -> Option<&[u8]> {
     Some(&host[label_end..])
 }
 
-/// Two lists are equal when they hold the same entries in the same order.
-impl PartialEq for OriginList {
-    fn eq(&self, other: &Self) -> bool {
-        self.entries == other.entries
-    }
-}
-
-impl Eq for OriginList {}
-
+/// The entries only: the indexes follow from them.
 impl std::fmt::Debug for OriginList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OriginList")
