@@ -425,7 +425,7 @@ async fn the_audit_names_the_function_and_how_its_answers_are_kept() {
         line("small")
     );
     assert!(line("cached").contains("answers kept 60 s, at most 10000)"));
-    assert!(line("uncached").contains("origin_fn is_tenant (in app_origin_fn)"));
+    assert!(line("uncached").contains("origin_fn is_tenant (in app_origin_fn; waits at most 5 s)"));
     let function = cors_runtime::policies()
         .into_iter()
         .find(|policy| policy.route() == "partners")

@@ -76,6 +76,7 @@ keys! {
     origin_fn: syn::Path = fn_path, replace;
     origin_fn_ttl: LitInt = int_lit, replace;
     origin_fn_cache_size: LitInt = count_lit, replace;
+    origin_fn_timeout: LitInt = timeout_lit, replace;
     methods: StrList = str_list, extend;
     headers: StrList = str_list, extend;
     expose_headers: StrList = str_list, extend;
@@ -574,6 +575,10 @@ fn int_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
 
 fn count_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
     whole_number(key, value, "a whole number of answers", "10000")
+}
+
+fn timeout_lit(key: &Ident, value: Expr) -> syn::Result<LitInt> {
+    whole_number(key, value, "a whole number of seconds from 1 to 60", "5")
 }
 
 /// An integer literal; anything else is refused with what the key takes and an example.

@@ -202,6 +202,7 @@ fn runtime_origins(
         (None, _) => quote!(::core::option::Option::None),
     };
     let (ttl_secs, entries) = policy.origin_fn_cache;
+    let timeout_secs = policy.origin_fn_timeout;
     let item_name = format_ident!("__CORS_RUNTIME_ORIGINS_{}", name);
     let item = quote! {
         #[doc(hidden)]
@@ -214,6 +215,7 @@ fn runtime_origins(
                     ttl_secs: #ttl_secs,
                     entries: #entries,
                 },
+                timeout_secs: #timeout_secs,
             };
     };
     (quote!(&#item_name), item)

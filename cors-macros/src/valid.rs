@@ -48,6 +48,9 @@ pub struct Policy {
     /// `origin_fn_ttl` and `origin_fn_cache_size`: how long each worker keeps the function's
     /// answer for an origin, in seconds, and at most how many answers; `(0, 0)`: none kept.
     pub origin_fn_cache: (u32, u32),
+    /// `origin_fn_timeout`: how long, in seconds, a request waits for an `async` function's
+    /// answer before its origin is refused; `0` without `origin_fn`.
+    pub origin_fn_timeout: u32,
     pub methods: Vec<String>,
     pub headers: Headers,
     pub expose_headers: ExposeHeaders,
@@ -126,6 +129,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
     };
     let origins_env = check_runtime_sources(args, &origins, &mut errors);
     let origin_fn_cache = check_origin_fn_cache(args, &mut errors);
+    let origin_fn_timeout = check_origin_fn_timeout(args, &mut errors);
 
     let methods = check_methods(
         args.methods.as_ref(),
@@ -172,6 +176,7 @@ pub fn check(args: &CorsArgs, target: Target) -> syn::Result<Policy> {
             origins_env,
             origin_fn: args.origin_fn.clone(),
             origin_fn_cache,
+            origin_fn_timeout,
             methods,
             headers,
             expose_headers,
@@ -304,6 +309,49 @@ fn check_origin_fn_cache(args: &CorsArgs, errors: &mut Errors) -> (u32, u32) {
                 ),
             );
             (0, 0)
+        }
+    }
+}
+
+/// How long a request waits for an `async` `origin_fn` when the policy does not say: a lookup
+/// that answers at all answers well within it, and a page's user waits no longer for a request to
+/// start.
+const DEFAULT_ORIGIN_FN_TIMEOUT: u32 = 5;
+
+/// The longest `origin_fn_timeout`: a request that waited a minute for its CORS check has been
+/// given up on by the proxies in front of most servers, and by the user.
+const ORIGIN_FN_TIMEOUT_LIMIT: u64 = 60;
+
+/// `origin_fn_timeout`: only with an `origin_fn` to wait for, within its bounds. Returns the
+/// seconds (`0` without `origin_fn`).
+fn check_origin_fn_timeout(args: &CorsArgs, errors: &mut Errors) -> u32 {
+    let Some(lit) = &args.origin_fn_timeout else {
+        return match args.origin_fn {
+            Some(_) => DEFAULT_ORIGIN_FN_TIMEOUT,
+            None => 0,
+        };
+    };
+    if args.origin_fn.is_none() {
+        errors.at(
+            lit,
+            "`origin_fn_timeout` bounds how long a request waits for `origin_fn`, and this policy \
+             has no `origin_fn`: remove `origin_fn_timeout`, or add `origin_fn = path::to::check`",
+        );
+        return 0;
+    }
+    match lit.base10_parse::<u64>() {
+        Ok(seconds @ 1..=ORIGIN_FN_TIMEOUT_LIMIT) => seconds as u32,
+        _ => {
+            errors.at(
+                lit,
+                format!(
+                    "`origin_fn_timeout` is from 1 to {ORIGIN_FN_TIMEOUT_LIMIT} seconds: how long \
+                     a request waits for an `async` `origin_fn` before its origin is refused; \
+                     write a value in that range, or remove the key for the default of \
+                     {DEFAULT_ORIGIN_FN_TIMEOUT} s"
+                ),
+            );
+            0
         }
     }
 }

@@ -6,7 +6,7 @@ pub use cors_macros::__policy_value as policy_value;
 pub use inventory;
 
 use crate::middleware::Cors;
-pub use crate::origin_cache::CacheBounds;
+pub use crate::origin_cache::{CacheBounds, StandaloneCache};
 pub use crate::origin_check::{
     form, AnyForm, CheckIdentity, Checked, ErasedOriginFn, FormOf, OriginFnOf, TakesWebData,
 };
@@ -75,4 +75,5 @@ pub static NO_RUNTIME_ORIGINS: RuntimeOrigins = RuntimeOrigins {
     env: None,
     check: None,
     cache: CacheBounds::NONE,
+    timeout_secs: 0,
 };

@@ -168,6 +168,7 @@ mod middleware;
 mod on_mismatch;
 mod origin_cache;
 mod origin_check;
+mod origin_fn_deadline;
 mod origin_fn_source;
 mod outermost;
 mod policy;

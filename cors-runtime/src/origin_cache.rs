@@ -69,6 +69,25 @@ struct Answer {
 }
 
 impl OriginCache {
+    fn new(
+        identity: CheckIdentity,
+        bounds: CacheBounds,
+        app_data: usize,
+        app_data_alive: Option<AppDataAlive>,
+    ) -> Self {
+        OriginCache {
+            identity,
+            bounds,
+            app_data,
+            app_data_alive,
+            ttl: Duration::from_secs(bounds.ttl_secs.into()),
+            answers: RefCell::default(),
+            granted_order: RefCell::default(),
+            refused_order: RefCell::default(),
+            next_number: Cell::new(0),
+        }
+    }
+
     /// The address of the app data this cache answers for.
     pub(crate) fn app_data(&self) -> usize {
         self.app_data
@@ -100,7 +119,7 @@ impl OriginCache {
             let oldest = match refused.pop_front() {
                 Some(oldest) => oldest,
                 // A refusal displaces a grant only once that grant has expired.
-                None if !allowed && !self.oldest_expired(&answers, &granted) => return,
+                None if !allowed && !self.oldest_expired(&answers, &mut granted) => return,
                 None => match granted.pop_front() {
                     Some(oldest) => oldest,
                     None => break,
@@ -126,14 +145,21 @@ impl OriginCache {
         answers.insert(origin, answer);
     }
 
-    /// Whether the oldest kept grant has expired (stale records first skipped).
+    /// Whether the oldest kept grant has expired. The stale records ahead of it are dropped on
+    /// the way, so that each is passed once, not once per refusal that asks.
     fn oldest_expired(
         &self,
         answers: &HashMap<Rc<[u8]>, Answer>,
-        granted: &VecDeque<(u64, Rc<[u8]>)>,
+        granted: &mut VecDeque<(u64, Rc<[u8]>)>,
     ) -> bool {
-        let oldest = granted.iter().find(|record| is_current(answers, record));
-        oldest
+        while granted
+            .front()
+            .is_some_and(|record| !is_current(answers, record))
+        {
+            granted.pop_front();
+        }
+        granted
+            .front()
             .and_then(|(_, origin)| answers.get(origin))
             .is_some_and(|answer| answer.asked.elapsed() >= self.ttl)
     }
@@ -174,20 +200,32 @@ pub(crate) fn shared(
         if let Some(cache) = found {
             return cache.clone();
         }
-        let cache = Rc::new(OriginCache {
+        let cache = Rc::new(OriginCache::new(
             identity,
             bounds,
             app_data,
-            app_data_alive: app_data_alive(),
-            ttl: Duration::from_secs(bounds.ttl_secs.into()),
-            answers: RefCell::default(),
-            granted_order: RefCell::default(),
-            refused_order: RefCell::default(),
-            next_number: Cell::new(0),
-        });
+            app_data_alive(),
+        ));
         caches.push(cache.clone());
         cache
     })
+}
+
+/// A cache on its own, outside this worker's shared ones, for the benchmarks
+/// (`benches/origin_lists.rs`); applications get theirs from `origin_fn_ttl`.
+#[doc(hidden)]
+pub struct StandaloneCache(OriginCache);
+
+impl StandaloneCache {
+    /// An empty cache that keeps answers `bounds.ttl_secs` seconds, at most `bounds.entries`.
+    pub fn new(bounds: CacheBounds) -> Self {
+        StandaloneCache(OriginCache::new(CheckIdentity::Value(0), bounds, 0, None))
+    }
+
+    /// Keeps `allowed`, the answer for `origin` asked at `asked`, as a route's cache does.
+    pub fn insert(&self, origin: &[u8], allowed: bool, asked: Instant) {
+        self.0.insert(origin, allowed, asked);
+    }
 }
 
 #[cfg(test)]
@@ -276,6 +314,68 @@ mod tests {
         assert_eq!(cache.get(b"unknown"), Some(false));
         assert_eq!(cache.get(b"tenant"), Some(true));
         assert_eq!(cache.len(), 2);
+    }
+
+    /// A full cache of grants asked long ago, of which all (or all but the last) were asked
+    /// again since: the records of their first answers, stale, sit ahead of every live one.
+    fn stale_grants_ahead(size: u32, asked_again: u32) -> (OriginCache, impl Fn(u32) -> String) {
+        let bounds = CacheBounds {
+            ttl_secs: 60,
+            entries: size,
+        };
+        let cache = OriginCache::new(CheckIdentity::Value(0), bounds, 0, None);
+        let long_ago = now() - Duration::from_secs(120);
+        let tenant = |index| format!("https://tenant-{index}.example.com");
+        for index in 0..size {
+            cache.insert(tenant(index).as_bytes(), true, long_ago);
+        }
+        for index in 0..asked_again {
+            cache.insert(tenant(index).as_bytes(), true, now());
+        }
+        (cache, tenant)
+    }
+
+    fn refuse_unknown_origins(cache: &OriginCache, count: u32) -> impl Fn(u32) -> String {
+        let unknown = |index| format!("https://unknown-{index}.example.org");
+        for index in 0..count {
+            cache.insert(unknown(index).as_bytes(), false, now());
+        }
+        unknown
+    }
+
+    #[test]
+    fn a_refusal_drops_the_stale_records_it_passes() {
+        let size = 10_000;
+        let (cache, tenant) = stale_grants_ahead(size, size);
+        let unknown = refuse_unknown_origins(&cache, size);
+        // Full of live grants: no refusal is kept, no grant pushed out.
+        assert_eq!(cache.get(unknown(size - 1).as_bytes()), None);
+        assert!((0..size).all(|index| cache.get(tenant(index).as_bytes()) == Some(true)));
+        assert_eq!(cache.len(), size as usize);
+        // The next refusal starts from a live grant instead of passing the stale records again.
+        let granted = cache.granted_order.borrow();
+        assert!(is_current(
+            &cache.answers.borrow(),
+            granted.front().unwrap()
+        ));
+        assert_eq!(granted.len(), size as usize);
+    }
+
+    #[test]
+    fn a_refusal_displaces_an_expired_grant_behind_stale_records() {
+        let size = 10_000;
+        let (cache, tenant) = stale_grants_ahead(size, size - 1);
+        let unknown = refuse_unknown_origins(&cache, size);
+        assert_eq!(
+            cache.get(tenant(size - 1).as_bytes()),
+            None,
+            "the expired grant made room"
+        );
+        assert!((0..size - 1).all(|index| cache.get(tenant(index).as_bytes()) == Some(true)));
+        // The later refusals displaced the older ones.
+        assert_eq!(cache.get(unknown(size - 1).as_bytes()), Some(false));
+        assert_eq!(cache.get(unknown(0).as_bytes()), None);
+        assert_eq!(cache.len(), size as usize);
     }
 
     #[test]

@@ -14,10 +14,13 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header::HeaderValue;
 use actix_web::web::Data;
 use actix_web::HttpRequest;
+
+use crate::origin_fn_deadline::within;
 
 /// A function `origin_fn = path` can name. Implemented for the four forms an origin check takes:
 ///
@@ -37,6 +40,17 @@ use actix_web::HttpRequest;
 /// the origin, rejects the request before its handler runs, and logs why. An app that lacks the
 /// data refuses the origin and logs why, at `error` level, once per layer and worker. The answer
 /// may be kept per worker with `origin_fn_ttl` (see the attribute reference).
+///
+/// A request waits for an `async` check `origin_fn_timeout` seconds at most (default 5): without
+/// an answer by then, the origin is refused, the request goes on, and a `warn` line names the
+/// function, the route and the timeout, once per route and worker. That refusal is not kept as
+/// the check's answer; the origin's next request asks again. A check that is not `async` runs to
+/// its end on the worker: one that waits on I/O should be `async`.
+///
+/// Under [`outermost()`](crate::outermost), the check runs before the app's own middleware, a
+/// rate limiter included, so a client can make it run for every made-up `Origin` it sends. Keep
+/// its answers with `origin_fn_ttl`, which keeps refusals too, and answer unknown origins from
+/// something cheap (an index in memory, a [`ReloadableOrigins`](crate::ReloadableOrigins)).
 ///
 /// The request itself is not offered, on purpose: an answer that depended on another header would
 /// be replayed by caches that only know it varies by `Origin`. Naming a function that takes
@@ -89,13 +103,18 @@ pub trait OriginCheck<Form>: sealed::Sealed<Form> + Copy + Sync + 'static {
     #[doc(hidden)]
     const DECIDE_NOW: Option<fn(Self, &str) -> bool> = None;
 
+    /// Whether the check is `async`, and a request may wait for its answer.
+    #[doc(hidden)]
+    const ASYNC: bool = false;
+
     /// The app data the check reads: [`NoAppData`] or [`InAppData<T>`].
     #[doc(hidden)]
     type AppData: AppData;
 
-    /// Starts the check of `origin`, a serialized origin already checked to be one.
+    /// Starts the check of `origin`, a serialized origin already checked to be one; an `async`
+    /// check's answer is waited for `timeout` at most.
     #[doc(hidden)]
-    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
+    fn start(self, origin: &HeaderValue, request: &HttpRequest, timeout: Duration) -> Checked;
 }
 
 /// Only the library implements [`OriginCheck`], for the four forms: a hand-made implementation
@@ -196,8 +215,8 @@ pub mod form {
 pub enum Checked {
     /// A synchronous check's answer.
     Decided(bool),
-    /// An `async` check's answer, to wait for.
-    Pending(Pin<Box<dyn Future<Output = bool>>>),
+    /// An `async` check's answer, to wait for: `None` when it did not come in time.
+    Pending(Pin<Box<dyn Future<Output = Option<bool>>>>),
     /// The check reads app data the app does not hold.
     NoAppData,
 }
@@ -220,7 +239,7 @@ where
 
     type AppData = NoAppData;
 
-    fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
+    fn start(self, origin: &HeaderValue, _: &HttpRequest, _: Duration) -> Checked {
         Checked::Decided(self(as_str(origin)))
     }
 }
@@ -232,7 +251,7 @@ where
 {
     type AppData = InAppData<T>;
 
-    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
+    fn start(self, origin: &HeaderValue, request: &HttpRequest, _: Duration) -> Checked {
         match data::<T>(request) {
             Some(data) => Checked::Decided(self(as_str(origin), data)),
             None => Checked::NoAppData,
@@ -244,12 +263,15 @@ impl<F> OriginCheck<form::Async> for F
 where
     F: AsyncFn(&str) -> bool + Copy + Sync + 'static,
 {
+    const ASYNC: bool = true;
+
     type AppData = NoAppData;
 
-    fn start(self, origin: &HeaderValue, _: &HttpRequest) -> Checked {
+    fn start(self, origin: &HeaderValue, _: &HttpRequest, timeout: Duration) -> Checked {
         // The header value is reference-counted: the future owns it without a copy.
         let origin = origin.clone();
-        Checked::Pending(Box::pin(async move { self(as_str(&origin)).await }))
+        let answer = async move { self(as_str(&origin)).await };
+        Checked::Pending(Box::pin(within(timeout, answer)))
     }
 }
 
@@ -258,14 +280,17 @@ where
     F: AsyncFn(&str, &T) -> bool + Copy + Sync + 'static,
     T: Sync + 'static,
 {
+    const ASYNC: bool = true;
+
     type AppData = InAppData<T>;
 
-    fn start(self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
+    fn start(self, origin: &HeaderValue, request: &HttpRequest, timeout: Duration) -> Checked {
         let Some(data) = data::<T>(request) else {
             return Checked::NoAppData;
         };
         let (origin, data) = (origin.clone(), data.clone());
-        Checked::Pending(Box::pin(async move { self(as_str(&origin), &data).await }))
+        let answer = async move { self(as_str(&origin), &data).await };
+        Checked::Pending(Box::pin(within(timeout, answer)))
     }
 }
 
@@ -279,7 +304,7 @@ pub trait ErasedOriginFn: Sync {
     /// See [`AppData::alive`].
     fn app_data_alive(&self, request: &HttpRequest) -> Option<AppDataAlive>;
     /// See [`OriginCheck::start`].
-    fn start(&self, origin: &HeaderValue, request: &HttpRequest) -> Checked;
+    fn start(&self, origin: &HeaderValue, request: &HttpRequest, timeout: Duration) -> Checked;
     /// Which function this is, for sharing one cache among the routes that name it: the
     /// function's own type, unique to it, or for a function pointer (`const CHECK: fn(&str) ->
     /// bool`), whose type many functions share, this value's address.
@@ -288,6 +313,8 @@ pub trait ErasedOriginFn: Sync {
     fn is_plain(&self) -> bool;
     /// A plain check's answer (see [`OriginCheck::DECIDE_NOW`]); `None` for the other forms.
     fn decide_now(&self, origin: &str) -> Option<bool>;
+    /// See [`OriginCheck::ASYNC`].
+    fn is_async(&self) -> bool;
 }
 
 /// See [`ErasedOriginFn::identity`].
@@ -306,8 +333,9 @@ pub struct OriginFnOf<F> {
     app_data_address: fn(&HttpRequest) -> Option<usize>,
     app_data_type: fn() -> &'static str,
     app_data_alive: fn(&HttpRequest) -> Option<AppDataAlive>,
-    start: fn(F, &HeaderValue, &HttpRequest) -> Checked,
+    start: fn(F, &HeaderValue, &HttpRequest, Duration) -> Checked,
     decide_now: Option<fn(F, &str) -> bool>,
+    is_async: bool,
 }
 
 impl<F: Copy> OriginFnOf<F> {
@@ -325,6 +353,7 @@ impl<F: Copy> OriginFnOf<F> {
             app_data_alive: <F::AppData as AppData>::alive,
             start: <F as OriginCheck<Form>>::start,
             decide_now: <F as OriginCheck<Form>>::DECIDE_NOW,
+            is_async: <F as OriginCheck<Form>>::ASYNC,
         }
     }
 }
@@ -395,8 +424,8 @@ impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
         (self.app_data_alive)(request)
     }
 
-    fn start(&self, origin: &HeaderValue, request: &HttpRequest) -> Checked {
-        (self.start)(self.function, origin, request)
+    fn start(&self, origin: &HeaderValue, request: &HttpRequest, timeout: Duration) -> Checked {
+        (self.start)(self.function, origin, request, timeout)
     }
 
     fn identity(&self) -> CheckIdentity {
@@ -413,5 +442,9 @@ impl<F: Copy + Sync + 'static> ErasedOriginFn for OriginFnOf<F> {
 
     fn decide_now(&self, origin: &str) -> Option<bool> {
         self.decide_now.map(|decide| decide(self.function, origin))
+    }
+
+    fn is_async(&self) -> bool {
+        self.is_async
     }
 }

@@ -1,13 +1,13 @@
 //! Asking a policy's `origin_fn` about an origin the lists do not name, on one worker: through
 //! its cache when it has one (see [`crate::origin_cache`]), and for an `async` function, with a
-//! verdict the request waits for ([`PendingVerdict`]).
+//! verdict the request waits for ([`PendingVerdict`]), `origin_fn_timeout` at most.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::{HeaderValue, ORIGIN};
@@ -64,6 +64,9 @@ pub(crate) struct OriginFnSource {
     /// reported by this layer on this worker: once says each.
     reported_missing: Cell<bool>,
     reported_shadowed: Cell<bool>,
+    /// Whether an answer that did not come in time was already reported by this layer on this
+    /// worker.
+    reported_timeout: Cell<bool>,
 }
 
 impl std::fmt::Debug for OriginFnSource {
@@ -81,6 +84,7 @@ impl OriginFnSource {
             cache: RefCell::new(None),
             reported_missing: Cell::new(false),
             reported_shadowed: Cell::new(false),
+            reported_timeout: Cell::new(false),
         }
     }
 
@@ -124,7 +128,8 @@ impl OriginFnSource {
             return Judged::ByFunction(verdict(origin, allowed), asked);
         }
         let now = Instant::now();
-        match self.check().start(origin, request) {
+        let timeout = Duration::from_secs(self.function.timeout_secs().into());
+        match self.check().start(origin, request, timeout) {
             Checked::Decided(allowed) => {
                 if let Some(cache) = &cache {
                     cache.insert(origin.as_bytes(), allowed, now);
@@ -157,8 +162,9 @@ impl OriginFnSource {
             return OriginVerdict::Refused(Refusal::OriginFnAppDataMissing);
         }
         match handed.granted {
-            Some(granted) if granted == origin => OriginVerdict::Reflected(granted),
-            _ => OriginVerdict::Refused(Refusal::OriginNotListed),
+            Ok(granted) if granted == origin => OriginVerdict::Reflected(granted),
+            Ok(_) => OriginVerdict::Refused(Refusal::OriginNotListed),
+            Err(reason) => OriginVerdict::Refused(reason),
         }
     }
 
@@ -214,6 +220,26 @@ impl OriginFnSource {
         }
         OriginVerdict::Refused(Refusal::OriginFnAppDataDiffers)
     }
+
+    /// The function gave no answer within `origin_fn_timeout`: the origin is refused, so that the
+    /// request goes on, and this is reported once per route and worker. The refusal is not kept
+    /// as the function's answer (a slow database is no "no"): the origin's next request asks
+    /// again.
+    fn timed_out(&self, route: &str) -> OriginVerdict {
+        let after_secs = self.function.timeout_secs();
+        if !self.reported_timeout.replace(true) {
+            log::warn!(
+                target: "cors_runtime",
+                "origin_fn `{}` gave no answer within {after_secs} s (`origin_fn_timeout`) on \
+                 route `{route}`, so the origin it was asked about was refused and the request \
+                 went on; it is asked again on the origin's next request. Have the function give \
+                 up sooner on what it waits for, or raise `origin_fn_timeout` (reported once \
+                 per route and worker)",
+                self.function.name()
+            );
+        }
+        OriginVerdict::Refused(Refusal::OriginFnTimedOut { after_secs })
+    }
 }
 
 static EMPTY: HeaderValue = HeaderValue::from_static("");
@@ -228,20 +254,23 @@ fn verdict(origin: &HeaderValue, allowed: bool) -> OriginVerdict {
 /// An `async` function's answer on its way, and where to keep it. The origin it is about stays
 /// in the request, which waits with it.
 pub(crate) struct PendingVerdict {
-    answer: Pin<Box<dyn Future<Output = bool>>>,
+    /// `None` once `origin_fn_timeout` passed without an answer.
+    answer: Pin<Box<dyn Future<Output = Option<bool>>>>,
     cache: Option<Rc<OriginCache>>,
     asked_at: Instant,
     asked: Asked,
 }
 
 impl PendingVerdict {
-    /// Polls the answer about `origin`, and keeps it once given.
-    fn poll(&mut self, cx: &mut Context<'_>, origin: &HeaderValue) -> Poll<OriginVerdict> {
-        let allowed = std::task::ready!(self.answer.as_mut().poll(cx));
+    /// Polls the answer about `origin`, and keeps it once given; `None` when none came in time.
+    fn poll(&mut self, cx: &mut Context<'_>, origin: &HeaderValue) -> Poll<Option<OriginVerdict>> {
+        let Some(allowed) = std::task::ready!(self.answer.as_mut().poll(cx)) else {
+            return Poll::Ready(None);
+        };
         if let Some(cache) = &self.cache {
             cache.insert(origin.as_bytes(), allowed, self.asked_at);
         }
-        Poll::Ready(verdict(origin, allowed))
+        Poll::Ready(Some(verdict(origin, allowed)))
     }
 }
 
@@ -283,10 +312,17 @@ impl<S> Waiting<S> {
     pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Answered<S>> {
         const DONE: &str = "a waiting request polled after its answer";
         let Waiting { pending, request } = self;
-        let (waiting, ..) = request.as_ref().expect(DONE);
+        let (waiting, prepared, _) = request.as_ref().expect(DONE);
         // The function was asked because the request had one `Origin`, a serialized origin.
         let origin = waiting.headers().get(ORIGIN).unwrap_or(&EMPTY);
-        let verdict = std::task::ready!(pending.poll(cx, origin));
+        let verdict = match std::task::ready!(pending.poll(cx, origin)) {
+            Some(verdict) => verdict,
+            None => {
+                let source = prepared.allow_origin.origin_fn();
+                let source = source.expect("a request waits only for its policy's origin_fn");
+                source.timed_out(prepared.route)
+            }
+        };
         let (request, prepared, then) = request.take().expect(DONE);
         Poll::Ready(Answered {
             verdict,
@@ -305,8 +341,9 @@ impl<S> Waiting<S> {
 /// was asked about: a middleware between the layers that rewrites `Origin` gets nothing.
 pub(crate) fn hand_over(request: &HttpRequest, verdict: &OriginVerdict, asked: Asked) {
     let granted = match verdict {
-        OriginVerdict::Reflected(origin) => Some(origin.clone()),
-        _ => None,
+        OriginVerdict::Reflected(origin) => Ok(origin.clone()),
+        OriginVerdict::Refused(reason) => Err(*reason),
+        _ => Err(Refusal::OriginNotListed),
     };
     request
         .extensions_mut()
@@ -317,8 +354,8 @@ pub(crate) fn hand_over(request: &HttpRequest, verdict: &OriginVerdict, asked: A
 #[derive(Clone)]
 struct HandedOver {
     asked: Asked,
-    /// The origin granted, if it was.
-    granted: Option<HeaderValue>,
+    /// The origin granted, or why it was not.
+    granted: Result<HeaderValue, Refusal<'static>>,
 }
 
 /// The verdict `outermost()` left on `request` for this function, if any.

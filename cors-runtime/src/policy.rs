@@ -55,8 +55,9 @@ pub struct Policy {
 /// One entry of a policy's allowed origins, as [`Policy::origins`] lists them.
 ///
 /// Displayed, an entry reads as the policy wrote it: `https://app.example.com`,
-/// `https://*.example.com`, `*`, `$VAR (not read yet)`, `origin_fn path (in module)`, or with
-/// `origin_fn_ttl`, `origin_fn path (in module; answers kept 60 s, at most 10000)`.
+/// `https://*.example.com`, `*`, `$VAR (not read yet)`, `origin_fn path (in module)`, or for an
+/// `async` function with `origin_fn_ttl`,
+/// `origin_fn path (in module; waits at most 5 s; answers kept 60 s, at most 10000)`.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum AllowedOrigin {
@@ -104,6 +105,9 @@ impl std::fmt::Display for AllowedOrigin {
                     function.name(),
                     function.resolved_in()
                 )?;
+                if let Some(timeout) = function.timeout() {
+                    write!(f, "; waits at most {} s", timeout.as_secs())?;
+                }
                 if let Some((ttl, entries)) = function.cache() {
                     write!(f, "; answers kept {} s, at most {entries}", ttl.as_secs())?;
                 }
@@ -169,7 +173,7 @@ impl Policy {
         let runtime = self.stored.runtime_origins;
         runtime
             .check
-            .map(|check| OriginFn::new(check, runtime.cache))
+            .map(|check| OriginFn::new(check, runtime.cache, runtime.timeout_secs))
     }
 
     /// Whether the policy allows `origin`, the value of a request's `Origin` header, by what can

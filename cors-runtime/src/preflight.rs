@@ -132,6 +132,7 @@ fn the_browser_refuses_by_the_lists(prepared: &Prepared, reason: &Refusal<'_>) -
         | Refusal::OriginNotListed
         | Refusal::OriginFnAppDataMissing
         | Refusal::OriginFnAppDataDiffers
+        | Refusal::OriginFnTimedOut { .. }
         | Refusal::RequestMethodMissing => false,
     }
 }

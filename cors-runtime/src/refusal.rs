@@ -24,6 +24,10 @@ pub(crate) enum Refusal<'a> {
     OriginFnAppDataMissing,
     /// The policy's `origin_fn` reads app data that differs between `outermost()` and the route.
     OriginFnAppDataDiffers,
+    /// The policy's `async` `origin_fn` gave no answer within its `origin_fn_timeout`.
+    OriginFnTimedOut {
+        after_secs: u32,
+    },
     RequestMethodMissing,
     MethodNotAllowed(&'a [u8]),
     HeaderNotAllowed(&'a [u8]),
@@ -44,6 +48,12 @@ impl fmt::Display for Refusal<'_> {
             Refusal::OriginFnAppDataDiffers => f.write_str(
                 "the policy's `origin_fn` reads app data registered on the route's scope or \
                  resource, which `outermost()` does not see, so it allows no origin",
+            ),
+            Refusal::OriginFnTimedOut { after_secs } => write!(
+                f,
+                "the policy's `origin_fn` gave no answer within {after_secs} s \
+                 (`origin_fn_timeout`), so the origin is refused; it is asked again on the next \
+                 request"
             ),
             Refusal::RequestMethodMissing => {
                 f.write_str("the request needs exactly one `Access-Control-Request-Method` header")
@@ -89,6 +99,7 @@ impl Refusal<'_> {
                 | Refusal::OriginNotListed
                 | Refusal::OriginFnAppDataMissing
                 | Refusal::OriginFnAppDataDiffers
+                | Refusal::OriginFnTimedOut { .. }
         )
     }
 }

@@ -6,6 +6,9 @@
 //! literal, if any entry breaks one: the old list then stays in force. A request reads the list
 //! once, through an atomic pointer swap (`arc-swap`), so it sees the old list or the new one,
 //! never a mix, and reading takes no lock and allocates nothing.
+//!
+//! The list is indexed when it is built (see [`cors_rules::OriginList`]), so a tenant table of
+//! tens of thousands of entries costs a request what a list of three does.
 
 use std::fmt;
 use std::sync::Arc;
@@ -66,6 +69,9 @@ impl ReloadableOrigins {
     /// any port; none twice, none that a pattern of the list already matches; no `*`). On the
     /// first entry that breaks one, nothing changes and the error says which and why. An empty
     /// list allows no origin.
+    ///
+    /// Takes time linear in the number of entries: each is checked as a literal would be, and
+    /// found among the others by hash look-ups.
     pub fn replace<I, S>(&self, entries: I) -> Result<(), RefusedOrigin>
     where
         I: IntoIterator<Item = S>,
@@ -93,7 +99,12 @@ impl ReloadableOrigins {
         Ok(())
     }
 
-    /// Whether the current list allows `origin`, the value of a request's `Origin` header.
+    /// Whether the current list allows `origin`, the value of a request's `Origin` header,
+    /// compared byte for byte.
+    ///
+    /// Takes about constant time, whatever the list's size: a hash look-up of the origin among
+    /// the exact entries, one of the parent domain and port it could be one label under among the
+    /// patterns, and a look at the loopback origins on any port (six at most).
     pub fn allows(&self, origin: &str) -> bool {
         self.current
             .load()

@@ -192,6 +192,9 @@ pub struct RuntimeOrigins {
     pub check: Option<StoredOriginFn>,
     /// `origin_fn_ttl` and `origin_fn_cache_size`: how the function's answers are kept.
     pub cache: CacheBounds,
+    /// `origin_fn_timeout`: the seconds a request waits for an `async` function's answer; `0`
+    /// without `origin_fn`.
+    pub timeout_secs: u32,
 }
 
 /// `origin_fn = path` as generated code stores it.
@@ -227,11 +230,16 @@ impl fmt::Debug for StoredOriginFn {
 pub struct OriginFn {
     stored: StoredOriginFn,
     cache: CacheBounds,
+    timeout_secs: u32,
 }
 
 impl OriginFn {
-    pub(crate) fn new(stored: StoredOriginFn, cache: CacheBounds) -> Self {
-        OriginFn { stored, cache }
+    pub(crate) fn new(stored: StoredOriginFn, cache: CacheBounds, timeout_secs: u32) -> Self {
+        OriginFn {
+            stored,
+            cache,
+            timeout_secs,
+        }
     }
 
     /// The function's path, as written.
@@ -255,6 +263,14 @@ impl OriginFn {
         })
     }
 
+    /// How long a request waits for the answer of an `async` function before its origin is
+    /// refused (`origin_fn_timeout`); `None` for a function that is not `async`, which answers
+    /// before the request goes on.
+    pub fn timeout(&self) -> Option<Duration> {
+        let waits = self.stored.check.is_async();
+        waits.then(|| Duration::from_secs(self.timeout_secs.into()))
+    }
+
     /// Whether the function is `fn(&str) -> bool`: answered at once, from the origin alone,
     /// without app data.
     pub fn is_plain(&self) -> bool {
@@ -267,6 +283,11 @@ impl OriginFn {
 
     pub(crate) fn bounds(&self) -> CacheBounds {
         self.cache
+    }
+
+    /// `origin_fn_timeout`, in seconds.
+    pub(crate) fn timeout_secs(&self) -> u32 {
+        self.timeout_secs
     }
 
     /// Consults a plain function (`fn(&str) -> bool`) when `origin` is an `http` or `https`

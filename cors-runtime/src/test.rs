@@ -14,7 +14,10 @@
 //! #     req: actix_web::dev::ServiceRequest,
 //! #     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 //! # ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-//! #     Err(actix_web::error::ErrorUnauthorized("log in first"))
+//! #     match req.headers().contains_key("authorization") {
+//! #         true => next.call(req).await,
+//! #         false => Err(actix_web::error::ErrorUnauthorized("log in first")),
+//! #     }
 //! # }
 //!
 //! #[cors(origins = ["https://app.example.com"], credentials = true)]

@@ -40,6 +40,7 @@ fn with_tenant_check(policy: &RefPolicy, cache: CacheBounds) -> &'static StoredP
             check,
         }),
         cache,
+        timeout_secs: 5,
     }));
     Box::leak(Box::new(StoredPolicy {
         runtime_origins,

@@ -69,6 +69,11 @@ impl AllowOrigin {
         }
     }
 
+    /// The policy's `origin_fn`, as this layer asks it on this worker.
+    pub(crate) fn origin_fn(&self) -> Option<&OriginFnSource> {
+        self.function.as_ref()
+    }
+
     /// Whether the answer depends on the request's `Origin`, in which case caches must be told
     /// with `Vary: Origin`. A `*` policy answers every origin alike.
     pub(crate) fn varies_by_origin(&self) -> bool {
