@@ -9,7 +9,7 @@
 //! `API_PORT` and `PAGE_PORT` change the ports.
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{delete, get, post, put, web, App, HttpResponse, HttpServer, Responder};
@@ -163,6 +163,39 @@ async fn rate_limit(
     Ok(next.call(req).await?.map_into_left_body())
 }
 
+/// The API `main()` serves, and the test checks.
+fn app(
+    tenants: web::Data<ReloadableOrigins>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(tenants)
+        .service(tenant)
+        .service(replace_tenant_origins)
+        .service(list_items)
+        .service(create_item)
+        .service(delete_item)
+        .service(me)
+        .service(public)
+        .service(admin)
+        .service(internal)
+        .service(account)
+        .service(account_replace_item)
+        .service(account_burst)
+        .wrap(from_fn(require_login))
+        .wrap(from_fn(rate_limit))
+        // Wrapped last, so it runs first: preflights never reach the middleware above, and
+        // what they answer carries the route's CORS headers.
+        .wrap(cors_runtime::outermost())
+}
+
 const PAGE: &str = include_str!("static/demo.html");
 
 #[actix_web::main]
@@ -178,29 +211,9 @@ async fn main() -> std::io::Result<()> {
     tenants
         .replace(["https://shop.acme.example"])
         .expect("a valid list");
-    let api = HttpServer::new(move || {
-        App::new()
-            .app_data(tenants.clone())
-            .service(tenant)
-            .service(replace_tenant_origins)
-            .service(list_items)
-            .service(create_item)
-            .service(delete_item)
-            .service(me)
-            .service(public)
-            .service(admin)
-            .service(internal)
-            .service(account)
-            .service(account_replace_item)
-            .service(account_burst)
-            .wrap(from_fn(require_login))
-            .wrap(from_fn(rate_limit))
-            // Wrapped last, so it runs first: preflights never reach the middleware above, and
-            // what they answer carries the route's CORS headers.
-            .wrap(cors_runtime::outermost())
-    })
-    .bind(("127.0.0.1", api_port))?
-    .run();
+    let api = HttpServer::new(move || app(tenants.clone()))
+        .bind(("127.0.0.1", api_port))?
+        .run();
 
     let page = HttpServer::new(move || {
         App::new().route(
@@ -259,4 +272,22 @@ async fn futures_join(
     let (api, page) = (actix_web::rt::spawn(api), actix_web::rt::spawn(page));
     api.await.expect("API server task")?;
     page.await.expect("page server task")
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{test, web};
+    use cors_runtime::test::check_app;
+    use cors_runtime::ReloadableOrigins;
+
+    /// Every `#[cors]` route's preflight is answered by a CORS layer, not by `require_login` or
+    /// `rate_limit`.
+    #[actix_web::test]
+    async fn every_preflight_reaches_a_cors_layer() {
+        let app = test::init_service(super::app(web::Data::new(ReloadableOrigins::new()))).await;
+        let report = check_app(&app).await.unwrap();
+        // `tenant` takes its origins from `origin_fn` alone, which a test cannot know.
+        assert_eq!(report.skipped().len(), 1, "{report}");
+        assert_eq!(report.checked().len(), 10, "{report}");
+    }
 }

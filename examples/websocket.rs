@@ -12,6 +12,8 @@
 //! `/ws-by-hand` does the same check in a handler registered by hand, with
 //! `Policy::allows_origin`, for code that decides itself when to upgrade.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::ORIGIN;
 use actix_web::{get, web, App, HttpRequest, HttpResponse, HttpServer};
 use cors_runtime::cors;
@@ -66,6 +68,21 @@ fn echo(req: &HttpRequest, body: web::Payload) -> actix_web::Result<HttpResponse
     Ok(response)
 }
 
+/// The API `main()` serves, and the test checks.
+fn app() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .service(socket)
+        .route("/ws-by-hand", web::get().to(socket_by_hand))
+}
+
 const PAGE: &str = r#"<!doctype html>
 <meta charset="utf-8">
 <title>WebSocket origin check</title>
@@ -86,13 +103,7 @@ for (const path of ["/ws", "/ws-by-hand"]) {
 
 #[actix_web::main]
 async fn main() -> std::io::Result<()> {
-    let api = HttpServer::new(|| {
-        App::new()
-            .service(socket)
-            .route("/ws-by-hand", web::get().to(socket_by_hand))
-    })
-    .bind(("127.0.0.1", 8080))?
-    .run();
+    let api = HttpServer::new(app).bind(("127.0.0.1", 8080))?.run();
     let page = |port: u16| {
         HttpServer::new(|| {
             App::new().route(
@@ -133,4 +144,19 @@ async fn run_all(
         server.await.map_err(std::io::Error::other)??;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test;
+    use cors_runtime::test::check_app;
+
+    /// The socket's handshake route answers its preflights with its policy (a page's `fetch` to
+    /// it would preflight; a WebSocket handshake never does).
+    #[actix_web::test]
+    async fn every_preflight_reaches_a_cors_layer() {
+        let app = test::init_service(super::app()).await;
+        let report = check_app(&app).await.unwrap();
+        assert_eq!(report.checked(), ["`socket` (/ws) GET"], "{report}");
+    }
 }
