@@ -15,7 +15,7 @@ use actix_web::guard;
 use actix_web::http::header;
 use actix_web::middleware::{from_fn, Next};
 use actix_web::test::{self, TestRequest};
-use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse};
 
 fn named(name: &'static str) -> impl Fn() -> Ready<HttpResponse> + Clone + 'static {
     move || ready(HttpResponse::Ok().body(name))

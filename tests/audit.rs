@@ -2,7 +2,8 @@
 //! registration step, and a team can assert its own rules over all of them.
 
 use actix_web::{post, routes, HttpResponse};
-use cors_runtime::{cors, AllowedHeaders, AllowedOrigin, Policy};
+use cors_runtime::audit::AllowedHeaders;
+use cors_runtime::{cors, AllowedOrigin, Policy};
 
 #[cors(origins = ["https://app.example.com", "https://*.preview.example.com"], headers = ["Content-Type"], credentials = true, max_age = 600)]
 #[post("/orders")]

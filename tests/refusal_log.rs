@@ -44,11 +44,27 @@ async fn list_items() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
+/// Serves `PUT` too, which its policy does not let pages use cross-origin.
+#[cors(origins = ["https://app.example.com"], methods = ["GET"])]
+#[actix_web::route("/items/{id}", method = "GET", method = "PUT")]
+async fn item() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+/// The cases below whose request method is listed, but in another case.
+fn request_method_in_another_case(case: &str) -> bool {
+    [
+        "method not allowed",
+        "every refused header and the method, in one line",
+    ]
+    .contains(&case)
+}
+
 #[actix_web::test]
 async fn refusals_name_the_route_the_origin_and_the_rule() {
     log::set_logger(&CAPTURE).unwrap();
     log::set_max_level(log::LevelFilter::Debug);
-    let app = test::init_service(App::new().service(list_items)).await;
+    let app = test::init_service(App::new().service(list_items).service(item)).await;
 
     // (what, request, the origin the record shows, the reason it gives)
     let cases: Vec<(&str, test::TestRequest, &str, &str)> = vec![
@@ -65,6 +81,12 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
             "method `get` is not allowed by the policy",
         ),
         (
+            "a method the policy does not list in any case",
+            preflight("/items/1", APP, "PUT", None),
+            APP,
+            "method `PUT` is not allowed by the policy (",
+        ),
+        (
             "which header",
             preflight("/items", APP, "GET", Some("x-token, x-secret")),
             APP,
@@ -74,9 +96,9 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
             "every refused header and the method, in one line",
             preflight("/items", APP, "get", Some("x-token, x-secret, x-tenant")),
             APP,
-            "method `get` is not allowed by the policy (methods compare case-sensitively); \
-             request header `x-secret` is not allowed by the policy; request header `x-tenant` \
-             is not allowed by the policy",
+            "method `get` is not allowed by the policy, which lists it in another case \
+             (methods compare case-sensitively); request header `x-secret` is not allowed by \
+             the policy; request header `x-tenant` is not allowed by the policy",
         ),
         (
             "private network",
@@ -105,8 +127,18 @@ async fn refusals_name_the_route_the_origin_and_the_rule() {
         .await;
         assert_eq!(records.len(), 1, "{name}: {records:?}");
         let record = &records[0];
-        assert!(record.starts_with("DEBUG list_items: "), "{name}: {record}");
+        assert!(
+            record.starts_with("DEBUG list_items: ") || record.starts_with("DEBUG item: "),
+            "{name}: {record}"
+        );
         assert!(record.contains(reason), "{name}: {record}");
+        // Case is named as the reason only when it is the reason.
+        let case_is_the_reason = request_method_in_another_case(name);
+        assert_eq!(
+            record.contains("methods compare case-sensitively"),
+            case_is_the_reason,
+            "{name}: {record}"
+        );
         assert!(record.contains(origin), "{name}: {record}");
     }
 

@@ -5,21 +5,21 @@ pub use cors_macros::__policy_value as policy_value;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;
 
-use crate::middleware::Cors;
-pub use crate::origin_cache::{CacheBounds, StandaloneCache};
-pub use crate::origin_check::{
+use crate::layers::route::Cors;
+pub use crate::origin_fn::cache::{CacheBounds, StandaloneCache};
+pub use crate::origin_fn::forms::{
     form, AnyForm, CheckIdentity, Checked, ErasedOriginFn, FormOf, OriginFnOf, TakesWebData,
 };
-use crate::policy::Policy;
-pub use crate::policy::StoredPolicy;
+pub use crate::origin_fn::stored::StoredOriginFn;
+use crate::policy::env_origins::EnvOrigins;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub use crate::registry::constructors::Registered;
+pub use crate::policy::registry::constructors::Registered;
+pub use crate::policy::stored::{RuntimeOrigins, StoredPolicy};
+use crate::policy::view::Policy;
 pub use crate::routing::register::{register_route, route_guard};
-use crate::runtime_origins::EnvOrigins;
-pub use crate::runtime_origins::{RuntimeOrigins, StoredOriginFn};
 // Not called by generated code: exported so that this crate compiles it, and with it the
 // middleware's generic code that applications' debug builds then reuse (see `shared_generics`).
-pub use crate::shared_generics::compile_middleware_generics;
+pub use crate::layers::shared_generics::compile_middleware_generics;
 
 /// The middleware enforcing `policy`: the `wrap` `#[cors]` adds to a routed handler, and what
 /// `handler::cors()` returns for one registered by hand.

@@ -161,41 +161,40 @@
 
 #![warn(missing_docs)]
 
-mod decorate;
+mod decision;
 mod headers;
-mod marks;
-mod middleware;
-mod on_mismatch;
-mod origin_cache;
-mod origin_check;
-mod origin_fn_deadline;
-mod origin_fn_source;
-mod outermost;
+mod layers;
+mod origin_fn;
 mod policy;
-mod preflight;
-mod prepared;
-mod refusal;
-mod registry;
-mod reloadable;
 mod routing;
-mod runtime_origins;
-mod shared_generics;
-mod single_header;
 
 #[doc(hidden)]
 pub mod __private;
 pub mod test;
 
 pub use cors_macros::{cors, named_policy, policy};
-pub use cors_rules::stored::AllowedHeaders;
-pub use cors_rules::{LoopbackAnyPort, OriginEntry, OriginPattern};
-pub use middleware::{Cors, CorsFuture, CorsService};
-pub use origin_check::OriginCheck;
-pub use outermost::{outermost, Outermost, OutermostFuture, OutermostService};
-pub use policy::{AllowedOrigin, Policy};
-pub use registry::policies;
-pub use reloadable::{RefusedOrigin, ReloadableOrigins};
-pub use runtime_origins::{EnvOrigins, OriginFn};
+pub use layers::outermost::{outermost, Outermost};
+pub use layers::route::Cors;
+pub use origin_fn::forms::OriginCheck;
+pub use origin_fn::reloadable::{RefusedOrigin, ReloadableOrigins};
+pub use policy::registry::policies;
+pub use policy::view::{AllowedOrigin, Policy};
+
+/// The parts of a policy, as [`policies()`] and [`Policy`] list them.
+pub mod audit {
+    pub use crate::origin_fn::stored::OriginFn;
+    pub use crate::policy::env_origins::EnvOrigins;
+    pub use cors_rules::stored::AllowedHeaders;
+    pub use cors_rules::{LoopbackAnyPort, OriginEntry, OriginPattern};
+}
+
+/// The services and futures of the two middleware, for code that names their types: the route's
+/// ([`Cors`]) and the app's ([`outermost()`]). Applications do not write them.
+pub mod middleware {
+    pub use crate::layers::flow::{After, Layer, LayerFuture};
+    pub use crate::layers::outermost::{OutermostFuture, OutermostLayer, OutermostService, Watch};
+    pub use crate::layers::route::{CorsFuture, CorsService, Decorate, RouteLayer};
+}
 
 #[cfg(test)]
 mod tests {

@@ -53,7 +53,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 
 use crate::headers::PREFLIGHT_VARY;
-use crate::policy::{AllowedOrigin, Policy};
+use crate::policy::view::{AllowedOrigin, Policy};
 use crate::routing::recorder::{self, Registered};
 
 /// A preflight as a browser sends it before a cross-origin request: `OPTIONS` to `path`, with

@@ -11,8 +11,9 @@ const REQUEST_PRIVATE_NETWORK: HeaderName =
 pub(crate) const ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 
-/// Whether the preflight asks for private network access.
-fn asks(request: &HeaderMap) -> bool {
+/// Whether the preflight asks for private network access: `true` is the one value the protocol
+/// defines.
+pub(crate) fn asks(request: &HeaderMap) -> bool {
     request
         .get(REQUEST_PRIVATE_NETWORK)
         .is_some_and(|value| value.as_bytes() == b"true")
@@ -27,13 +28,7 @@ impl AllowPrivateNetwork {
         AllowPrivateNetwork(private_network)
     }
 
-    /// Does the preflight ask for private network access that the policy does not grant?
-    pub(crate) fn refuses(&self, request: &HeaderMap) -> bool {
-        !self.0 && asks(request)
-    }
-
-    /// `true` when the preflight asked (`Access-Control-Request-Private-Network: true`, the one
-    /// value the protocol defines) and the policy grants it.
+    /// `true` when the preflight asked and the policy grants it.
     pub(crate) fn to_header(&self, request: &HeaderMap) -> Option<HeaderValue> {
         (self.0 && asks(request)).then(|| TRUE.clone())
     }

@@ -1,6 +1,7 @@
 //! One type per CORS response header, each made once per worker from the stored policy, each
-//! deciding its own header with a `to_header` method (the shape of tower-http's `cors` module).
-//! Request-time code reads these and nothing else of the policy.
+//! giving its own header with a `to_header` method (the shape of tower-http's `cors` module), and
+//! reading the request headers the protocol reads as one value (`request`). What a request earns
+//! is decided from bytes, in `decision`; these turn a decision into header values.
 //!
 //! Values are made with `HeaderValue::from_static` here, when the app is built, because it checks
 //! every byte: a request then copies a pointer and a length. Not made by the compiler, in the
@@ -14,6 +15,7 @@ mod allow_origin;
 mod allow_private_network;
 mod expose_headers;
 mod max_age;
+pub(crate) mod request;
 mod vary;
 
 use actix_web::http::header::HeaderValue;
@@ -22,7 +24,9 @@ pub(crate) use allow_credentials::AllowCredentials;
 pub(crate) use allow_headers::AllowHeaders;
 pub(crate) use allow_methods::AllowMethods;
 pub(crate) use allow_origin::{AllowOrigin, OriginVerdict};
-pub(crate) use allow_private_network::{AllowPrivateNetwork, ALLOW_PRIVATE_NETWORK};
+pub(crate) use allow_private_network::{
+    asks as asks_private_network, AllowPrivateNetwork, ALLOW_PRIVATE_NETWORK,
+};
 pub(crate) use expose_headers::ExposeHeaders;
 pub(crate) use max_age::MaxAge;
 pub(crate) use vary::{append_vary, PREFLIGHT_VARY, VARY_ORIGIN};

@@ -1,6 +1,7 @@
 //! Everything that mirrors actix-web's router: registering a routed `#[cors]` handler
-//! (`register`), what registration records for `outermost()` (`recorder`), and the table
-//! `outermost()` asks which route serves a request before the router runs (`table`).
+//! (`register`), whether a preflight the router gave a route is that route's to answer
+//! (`owner`), what registration records (`recorder`), and the table `outermost()` asks which
+//! route serves a request before the router runs (`table`).
 //!
 //! The behaviours of actix-web this relies on, checked against actix-web 4.18.1, each held by a
 //! test in `tests/actix_behaviours.rs` that CI also runs against the newest actix-web 4:
@@ -30,6 +31,7 @@
 //! Guards on a `web::scope` and resources `outermost()` did not register are invisible to it:
 //! `table` says what it does about them.
 
+pub(crate) mod owner;
 pub(crate) mod recorder;
 pub(crate) mod register;
 pub(crate) mod table;

@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 use super::register::RouteGuard;
-use crate::policy::StoredPolicy;
+use crate::policy::stored::StoredPolicy;
 
 /// One path of a routed `#[cors]` handler, as its registration records it.
 pub(crate) struct Recorded {

@@ -21,7 +21,6 @@
 //! the same answers, unless a route registered earlier has a pattern that also matches the path
 //! but not the method. Apps without `outermost()` keep the leaf.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -37,16 +36,15 @@ use actix_web::http::Method;
 use actix_web::{Error, Route};
 use pin_project_lite::pin_project;
 
+use super::owner::PreflightOwner;
 use super::recorder;
-use crate::marks::Marking;
-use crate::middleware::{Cors, CorsFuture, CorsService};
-use crate::policy::StoredPolicy;
-use crate::preflight;
+use crate::layers::marks::Marking;
+use crate::layers::preflight::is_preflight;
+use crate::layers::route::{Cors, CorsFuture, CorsService};
+use crate::policy::stored::StoredPolicy;
 
 /// The service actix-web makes of a `Route`: the handler with the attribute's `wrap`s.
 type RouteService = <Route as ServiceFactory<ServiceRequest>>::Service;
-/// Its future, boxed by actix-web.
-type RouteFuture = Pin<Box<dyn Future<Output = Result<ServiceResponse, Error>>>>;
 
 /// Registers one path of a routed handler: `route` (the handler, with the routing attribute's
 /// `wrap`s) behind the CORS layer of `policy`, under `name` (the routing macro's resource name),
@@ -166,7 +164,7 @@ impl RouteGuard {
     /// A preflight is the route's only if it announces a method the route serves, also when the
     /// route serves `OPTIONS` itself: it must not answer the preflights of a sibling's methods.
     fn serves(&self, ctx: &GuardContext<'_>) -> bool {
-        if preflight::is_preflight(ctx.head()) {
+        if is_preflight(ctx.head()) {
             self.announces_served_method(ctx)
         } else {
             self.methods.contains(&ctx.head().method)
@@ -191,59 +189,6 @@ impl RouteGuard {
 impl Guard for RouteGuard {
     fn check(&self, ctx: &GuardContext<'_>) -> bool {
         self.serves(ctx) && self.route_guards.iter().all(|guard| guard.check(ctx))
-    }
-}
-
-/// Whether a preflight the router gave this route's entry is this route's to answer.
-///
-/// The router picks the entry for a preflight by the method it announces (see [`RouteGuard`]),
-/// but a resource registered earlier may refuse the `OPTIONS` request and yet take the actual
-/// request that follows (actix-web's own `#[get]` has a method guard): then this route would grant
-/// a request another resource serves. So the route answers only when the resource the app's
-/// resource map finds first for the path, by path alone, is this route or another routed
-/// `#[cors]` handler, whose guard refused the preflight and so refuses its actual request too.
-/// Anything else comes first: the preflight is refused, and the reason logged.
-#[derive(Debug, Clone)]
-pub(crate) struct PreflightOwner {
-    resource_name: Rc<str>,
-    /// Whether the path has no dynamic segment: then the answer is the same for every preflight,
-    /// and kept after the first.
-    is_static: bool,
-    known: Rc<Cell<Option<bool>>>,
-}
-
-impl PreflightOwner {
-    fn new(resource_name: &str, path: &str) -> Self {
-        PreflightOwner {
-            resource_name: resource_name.into(),
-            is_static: !path.contains('{'),
-            known: Rc::default(),
-        }
-    }
-
-    pub(crate) fn owns(&self, req: &ServiceRequest) -> bool {
-        if let Some(known) = self.known.get() {
-            return known;
-        }
-        let path = req.match_info().as_str();
-        let first = req.request().resource_map().match_name(path);
-        let owns = first.is_some_and(|first| {
-            *first == *self.resource_name || recorder::is_cors_resource(first)
-        });
-        if !owns {
-            log::debug!(
-                target: "cors_runtime",
-                "{}: OPTIONS {path} preflight refused with 403: resource `{}`, which is not a \
-                 `#[cors]` route, comes first for this path, and may serve the actual request; \
-                 register this route before it, or give it `#[cors]`",
-                self.resource_name,
-                first.unwrap_or("(unnamed)")
-            );
-        }
-        if self.is_static {
-            self.known.set(Some(owns));
-        }
-        owns
     }
 }
 
@@ -297,7 +242,7 @@ impl Service<ServiceRequest> for CorsRoute {
 pin_project! {
     struct CorsRouteFuture {
         #[pin]
-        inner: CorsFuture<RouteService, RouteFuture, BoxBody>,
+        inner: CorsFuture<RouteService, BoxBody>,
     }
 }
 

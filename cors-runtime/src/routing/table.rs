@@ -41,7 +41,7 @@ use actix_web::HttpRequest;
 
 use super::recorder::{self, Recorded};
 use super::register::RouteGuard;
-use crate::prepared::Prepared;
+use crate::policy::prepared::PreparedPolicy;
 
 /// The routed `#[cors]` handlers of one app, with their full patterns, in registration order.
 pub(crate) struct RouteTable {
@@ -63,7 +63,7 @@ struct Entry {
     /// app itself), each dynamic segment a numbered placeholder.
     scope_prefix: Box<str>,
     guard: RouteGuard,
-    prepared: Rc<Prepared>,
+    prepared: Rc<PreparedPolicy>,
     /// Why the table cannot answer for this route, if it cannot.
     doubt: Option<Rc<Doubt>>,
 }
@@ -77,7 +77,7 @@ struct StaticPath {
 /// What the table says about a request.
 pub(crate) enum Lookup<'a> {
     /// This route serves it.
-    Route(&'a Rc<Prepared>),
+    Route(&'a Rc<PreparedPolicy>),
     /// No `#[cors]` route serves it: none matches its path, or every one that does refuses it by
     /// its own guard.
     NoRoute,
@@ -162,7 +162,7 @@ impl RouteTable {
                         pattern,
                         scope_prefix,
                         guard: route.guard.clone(),
-                        prepared: Prepared::new(route.policy),
+                        prepared: PreparedPolicy::new(route.policy),
                         doubt: None,
                     }),
                     Rendered::Inexact(prefix) => {

@@ -1,22 +1,16 @@
-//! Origins known only at run time: `origins_env = "VAR"` (a list read from the environment once,
-//! when the app is built) and `origin_fn = path` (a predicate consulted for origins the static
-//! list does not name, such as database-backed tenants).
+//! `origins_env = "VAR"`: more origins, a list read from the environment once, when the app is
+//! built.
 //!
 //! Entries of the variable pass exactly the checks the macro applies to literals
 //! ([`cors_rules::OriginList`]). A bad entry, or a missing variable on a route without
 //! static `origins`, stops the app while it is being built, with a message naming the variable,
 //! the entry and the rule: it is never dropped silently, and never discovered on a request.
 
-use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use cors_rules::stored::JoinedOrigins;
 use cors_rules::{OriginEntry, OriginList, WILDCARD};
-
-use crate::origin_cache::CacheBounds;
-use crate::origin_check::ErasedOriginFn;
 
 /// `origins_env = "VAR"`: the variable's name, and its checked contents once read.
 #[derive(Debug)]
@@ -178,134 +172,6 @@ fn parse(
         return Err(at(format!("{which} `{origin}` {problem}")));
     }
     Ok(union.split_off(static_len))
-}
-
-/// A policy's sources of origins known only at run time, `origins_env` and `origin_fn`, as
-/// generated code stores them. Most policies have neither and share one empty `static`;
-/// generated code gives a policy that has one a `static` of its own, since the environment's
-/// origins are read once, into it.
-#[derive(Debug)]
-pub struct RuntimeOrigins {
-    /// `origins_env = "VAR"`: more origins, read from the environment when the app is built.
-    pub env: Option<EnvOrigins>,
-    /// `origin_fn = path`: decides origins that no list names.
-    pub check: Option<StoredOriginFn>,
-    /// `origin_fn_ttl` and `origin_fn_cache_size`: how the function's answers are kept.
-    pub cache: CacheBounds,
-    /// `origin_fn_timeout`: the seconds a request waits for an `async` function's answer; `0`
-    /// without `origin_fn`.
-    pub timeout_secs: u32,
-}
-
-/// `origin_fn = path` as generated code stores it.
-#[derive(Clone, Copy)]
-pub struct StoredOriginFn {
-    /// The path as written, for the audit listing.
-    pub name: &'static str,
-    /// The module the path was resolved in (`module_path!()` there): the route's module, or for
-    /// a named policy's `origin_fn`, the module that declares the policy.
-    pub resolved_in: &'static str,
-    /// The function, in whichever of the forms [`OriginCheck`](crate::OriginCheck) names.
-    pub check: &'static dyn ErasedOriginFn,
-}
-
-impl fmt::Debug for StoredOriginFn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoredOriginFn")
-            .field("name", &self.name)
-            .field("resolved_in", &self.resolved_in)
-            .finish_non_exhaustive()
-    }
-}
-
-/// `origin_fn = path::to::check`: decides origins the lists do not name.
-///
-/// It only ever sees what a browser's web page can send: a single, well-formed serialized
-/// origin whose scheme is `http` or `https`. Pages of other schemes send `Origin: null`, except in
-/// embedders that register a scheme of their own as standard (browser extensions, Electron,
-/// Tauri, Capacitor): such an origin names an installed app, not a tenant of a web platform, so it
-/// must be listed exactly in `origins` rather than decided by a function that was written with
-/// web origins in mind.
-#[derive(Debug, Clone, Copy)]
-pub struct OriginFn {
-    stored: StoredOriginFn,
-    cache: CacheBounds,
-    timeout_secs: u32,
-}
-
-impl OriginFn {
-    pub(crate) fn new(stored: StoredOriginFn, cache: CacheBounds, timeout_secs: u32) -> Self {
-        OriginFn {
-            stored,
-            cache,
-            timeout_secs,
-        }
-    }
-
-    /// The function's path, as written.
-    pub fn name(&self) -> &'static str {
-        self.stored.name
-    }
-
-    /// The module the path was resolved in: the route's module, or for a named policy's
-    /// `origin_fn`, the module that declares the policy.
-    pub fn resolved_in(&self) -> &'static str {
-        self.stored.resolved_in
-    }
-
-    /// How long each worker keeps the function's answer for an origin (`origin_fn_ttl`), and at
-    /// most how many answers (`origin_fn_cache_size`); `None` when answers are not kept.
-    pub fn cache(&self) -> Option<(Duration, usize)> {
-        let cache = self.cache;
-        (!cache.is_none()).then(|| {
-            let ttl = Duration::from_secs(cache.ttl_secs.into());
-            (ttl, cache.entries as usize)
-        })
-    }
-
-    /// How long a request waits for the answer of an `async` function before its origin is
-    /// refused (`origin_fn_timeout`); `None` for a function that is not `async`, which answers
-    /// before the request goes on.
-    pub fn timeout(&self) -> Option<Duration> {
-        let waits = self.stored.check.is_async();
-        waits.then(|| Duration::from_secs(self.timeout_secs.into()))
-    }
-
-    /// Whether the function is `fn(&str) -> bool`: answered at once, from the origin alone,
-    /// without app data.
-    pub fn is_plain(&self) -> bool {
-        self.stored.check.is_plain()
-    }
-
-    pub(crate) fn stored(&self) -> StoredOriginFn {
-        self.stored
-    }
-
-    pub(crate) fn bounds(&self) -> CacheBounds {
-        self.cache
-    }
-
-    /// `origin_fn_timeout`, in seconds.
-    pub(crate) fn timeout_secs(&self) -> u32 {
-        self.timeout_secs
-    }
-
-    /// Consults a plain function (`fn(&str) -> bool`) when `origin` is an `http` or `https`
-    /// serialized origin; anything else never reaches it. A function that reads app data or is
-    /// `async` cannot answer here, without a request: it allows nothing.
-    pub(crate) fn allows(&self, origin: &[u8]) -> bool {
-        as_web_origin(origin)
-            .and_then(|origin| self.stored.check.decide_now(origin))
-            .unwrap_or(false)
-    }
-}
-
-/// `origin` as a function receives it, if it is an `http` or `https` serialized origin: the only
-/// values a function ever sees.
-pub(crate) fn as_web_origin(origin: &[u8]) -> Option<&str> {
-    let web_scheme = origin.starts_with(b"https://") || origin.starts_with(b"http://");
-    let origin = std::str::from_utf8(origin).ok()?;
-    (web_scheme && cors_rules::is_serialized_origin(origin)).then_some(origin)
 }
 
 #[cfg(test)]

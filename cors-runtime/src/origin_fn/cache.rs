@@ -20,7 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use crate::origin_check::{AppDataAlive, CheckIdentity};
+use crate::origin_fn::forms::{AppDataAlive, CheckIdentity};
 
 /// `origin_fn_ttl` and `origin_fn_cache_size`, as generated code stores them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl CacheBounds {
 }
 
 /// One function's answers, for one app data value, on one worker.
-pub(crate) struct OriginCache {
+pub(crate) struct AnswerCache {
     identity: CheckIdentity,
     bounds: CacheBounds,
     /// Where the app data the function reads lives (`0`: it reads none); requests of another app
@@ -68,14 +68,14 @@ struct Answer {
     number: u64,
 }
 
-impl OriginCache {
+impl AnswerCache {
     fn new(
         identity: CheckIdentity,
         bounds: CacheBounds,
         app_data: usize,
         app_data_alive: Option<AppDataAlive>,
     ) -> Self {
-        OriginCache {
+        AnswerCache {
             identity,
             bounds,
             app_data,
@@ -180,7 +180,7 @@ fn is_current(answers: &HashMap<Rc<[u8]>, Answer>, (number, origin): &(u64, Rc<[
 thread_local! {
     /// This worker's caches: few (one per function, bounds and app data), looked up only when a
     /// route first needs one.
-    static CACHES: RefCell<Vec<Rc<OriginCache>>> = const { RefCell::new(Vec::new()) };
+    static CACHES: RefCell<Vec<Rc<AnswerCache>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// This worker's cache for the function `identity` under `bounds`, for the app data at
@@ -191,7 +191,7 @@ pub(crate) fn shared(
     bounds: CacheBounds,
     app_data: usize,
     app_data_alive: impl FnOnce() -> Option<AppDataAlive>,
-) -> Rc<OriginCache> {
+) -> Rc<AnswerCache> {
     CACHES.with_borrow_mut(|caches| {
         caches.retain(|cache| cache.app_data_alive.as_ref().is_none_or(|alive| alive()));
         let found = caches.iter().find(|cache| {
@@ -200,7 +200,7 @@ pub(crate) fn shared(
         if let Some(cache) = found {
             return cache.clone();
         }
-        let cache = Rc::new(OriginCache::new(
+        let cache = Rc::new(AnswerCache::new(
             identity,
             bounds,
             app_data,
@@ -214,12 +214,12 @@ pub(crate) fn shared(
 /// A cache on its own, outside this worker's shared ones, for the benchmarks
 /// (`benches/origin_lists.rs`); applications get theirs from `origin_fn_ttl`.
 #[doc(hidden)]
-pub struct StandaloneCache(OriginCache);
+pub struct StandaloneCache(AnswerCache);
 
 impl StandaloneCache {
     /// An empty cache that keeps answers `bounds.ttl_secs` seconds, at most `bounds.entries`.
     pub fn new(bounds: CacheBounds) -> Self {
-        StandaloneCache(OriginCache::new(CheckIdentity::Value(0), bounds, 0, None))
+        StandaloneCache(AnswerCache::new(CheckIdentity::Value(0), bounds, 0, None))
     }
 
     /// Keeps `allowed`, the answer for `origin` asked at `asked`, as a route's cache does.
@@ -232,7 +232,7 @@ impl StandaloneCache {
 mod tests {
     use super::*;
 
-    fn cache(ttl_secs: u32, entries: u32) -> Rc<OriginCache> {
+    fn cache(ttl_secs: u32, entries: u32) -> Rc<AnswerCache> {
         let identity = CheckIdentity::Value(ttl_secs as usize * 1000 + entries as usize);
         shared(identity, CacheBounds { ttl_secs, entries }, 0, || None)
     }
@@ -318,12 +318,12 @@ mod tests {
 
     /// A full cache of grants asked long ago, of which all (or all but the last) were asked
     /// again since: the records of their first answers, stale, sit ahead of every live one.
-    fn stale_grants_ahead(size: u32, asked_again: u32) -> (OriginCache, impl Fn(u32) -> String) {
+    fn stale_grants_ahead(size: u32, asked_again: u32) -> (AnswerCache, impl Fn(u32) -> String) {
         let bounds = CacheBounds {
             ttl_secs: 60,
             entries: size,
         };
-        let cache = OriginCache::new(CheckIdentity::Value(0), bounds, 0, None);
+        let cache = AnswerCache::new(CheckIdentity::Value(0), bounds, 0, None);
         let long_ago = now() - Duration::from_secs(120);
         let tenant = |index| format!("https://tenant-{index}.example.com");
         for index in 0..size {
@@ -335,7 +335,7 @@ mod tests {
         (cache, tenant)
     }
 
-    fn refuse_unknown_origins(cache: &OriginCache, count: u32) -> impl Fn(u32) -> String {
+    fn refuse_unknown_origins(cache: &AnswerCache, count: u32) -> impl Fn(u32) -> String {
         let unknown = |index| format!("https://unknown-{index}.example.org");
         for index in 0..count {
             cache.insert(unknown(index).as_bytes(), false, now());

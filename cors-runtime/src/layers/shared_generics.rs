@@ -15,8 +15,8 @@
 use actix_web::dev::{AppService, HttpServiceFactory};
 use actix_web::Resource;
 
-use crate::middleware::Cors;
-use crate::policy::StoredPolicy;
+use super::route::Cors;
+use crate::policy::stored::StoredPolicy;
 
 /// Registers a resource wrapped in the CORS middleware, as an application does for a handler
 /// registered by hand. Nothing calls it: it exists to be compiled (see the module).

@@ -1,6 +1,8 @@
-//! Asking a policy's `origin_fn` about an origin the lists do not name, on one worker: through
-//! its cache when it has one (see [`crate::origin_cache`]), and for an `async` function, with a
-//! verdict the request waits for ([`PendingVerdict`]), `origin_fn_timeout` at most.
+//! Asking a policy's `origin_fn` about an origin the lists do not name, on one worker
+//! ([`OriginFnAsker`]): through its cache when it has one (see `cache`), and for an `async`
+//! function, with an answer the request waits for ([`PendingAnswer`]), `origin_fn_timeout` at
+//! most. What `outermost()` learns from the function it hands to the route's layer with the
+//! request ([`hand_over`]), so that the function is asked once per request.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -9,16 +11,14 @@ use std::rc::Rc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use actix_web::dev::ServiceRequest;
-use actix_web::http::header::{HeaderValue, ORIGIN};
+use actix_web::http::header::HeaderValue;
 use actix_web::{HttpMessage, HttpRequest};
 
+use crate::decision::refusal::Refusal;
 use crate::headers::OriginVerdict;
-use crate::origin_cache::{self, OriginCache};
-use crate::origin_check::{Checked, ErasedOriginFn};
-use crate::prepared::Prepared;
-use crate::refusal::Refusal;
-use crate::runtime_origins::{as_web_origin, OriginFn};
+use crate::origin_fn::cache::{self, AnswerCache};
+use crate::origin_fn::forms::{Checked, ErasedOriginFn};
+use crate::origin_fn::stored::{as_web_origin, OriginFn};
 
 /// A verdict on the request's origin, reached now or to wait for.
 pub(crate) enum Judged {
@@ -28,13 +28,13 @@ pub(crate) enum Judged {
     /// `outermost()` hands to the route's layer with the request (see [`hand_over`]).
     ByFunction(OriginVerdict, Asked),
     /// An `async` function's answer, to wait for.
-    Later(PendingVerdict),
+    Later(PendingAnswer),
 }
 
 /// Which function was asked, and with which app data. Two words: every `judge` returns room for
 /// it, on every request.
 #[derive(Clone, Copy)]
-pub(crate) struct Asked {
+pub struct Asked {
     /// The function's address, to tell it from others.
     check: *const (),
     app_data: AppDataSeen,
@@ -55,11 +55,11 @@ fn address_of(check: &'static dyn ErasedOriginFn) -> *const () {
 }
 
 /// A policy's `origin_fn`, with this worker's cache of its answers.
-pub(crate) struct OriginFnSource {
+pub(crate) struct OriginFnAsker {
     function: OriginFn,
     /// The cache this route's requests read, found on the first request that needed it (it
     /// depends on the app data the request sees).
-    cache: RefCell<Option<Rc<OriginCache>>>,
+    cache: RefCell<Option<Rc<AnswerCache>>>,
     /// Whether missing app data, and app data that differ from `outermost()`'s, were already
     /// reported by this layer on this worker: once says each.
     reported_missing: Cell<bool>,
@@ -69,17 +69,17 @@ pub(crate) struct OriginFnSource {
     reported_timeout: Cell<bool>,
 }
 
-impl std::fmt::Debug for OriginFnSource {
+impl std::fmt::Debug for OriginFnAsker {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OriginFnSource")
+        f.debug_struct("OriginFnAsker")
             .field("function", &self.function)
             .finish_non_exhaustive()
     }
 }
 
-impl OriginFnSource {
+impl OriginFnAsker {
     pub(crate) fn new(function: OriginFn) -> Self {
-        OriginFnSource {
+        OriginFnAsker {
             function,
             cache: RefCell::new(None),
             reported_missing: Cell::new(false),
@@ -136,7 +136,7 @@ impl OriginFnSource {
                 }
                 Judged::ByFunction(verdict(origin, allowed), asked)
             }
-            Checked::Pending(answer) => Judged::Later(PendingVerdict {
+            Checked::Pending(answer) => Judged::Later(PendingAnswer {
                 answer,
                 cache,
                 asked_at: now,
@@ -169,14 +169,14 @@ impl OriginFnSource {
     }
 
     /// This route's cache, for requests that see the app data at `app_data`.
-    fn cache_for(&self, app_data: usize, request: &HttpRequest) -> Rc<OriginCache> {
+    fn cache_for(&self, app_data: usize, request: &HttpRequest) -> Rc<AnswerCache> {
         let mut slot = self.cache.borrow_mut();
         match &*slot {
             Some(cache) if cache.app_data() == app_data => cache.clone(),
             _ => {
                 let identity = self.check().identity();
                 let alive = || self.check().app_data_alive(request);
-                let cache = origin_cache::shared(identity, self.function.bounds(), app_data, alive);
+                let cache = cache::shared(identity, self.function.bounds(), app_data, alive);
                 *slot = Some(cache.clone());
                 cache
             }
@@ -225,7 +225,7 @@ impl OriginFnSource {
     /// request goes on, and this is reported once per route and worker. The refusal is not kept
     /// as the function's answer (a slow database is no "no"): the origin's next request asks
     /// again.
-    fn timed_out(&self, route: &str) -> OriginVerdict {
+    pub(crate) fn timed_out(&self, route: &str) -> OriginVerdict {
         let after_secs = self.function.timeout_secs();
         if !self.reported_timeout.replace(true) {
             log::warn!(
@@ -242,8 +242,6 @@ impl OriginFnSource {
     }
 }
 
-static EMPTY: HeaderValue = HeaderValue::from_static("");
-
 fn verdict(origin: &HeaderValue, allowed: bool) -> OriginVerdict {
     match allowed {
         true => OriginVerdict::Reflected(origin.clone()),
@@ -253,17 +251,26 @@ fn verdict(origin: &HeaderValue, allowed: bool) -> OriginVerdict {
 
 /// An `async` function's answer on its way, and where to keep it. The origin it is about stays
 /// in the request, which waits with it.
-pub(crate) struct PendingVerdict {
+pub(crate) struct PendingAnswer {
     /// `None` once `origin_fn_timeout` passed without an answer.
     answer: Pin<Box<dyn Future<Output = Option<bool>>>>,
-    cache: Option<Rc<OriginCache>>,
+    cache: Option<Rc<AnswerCache>>,
     asked_at: Instant,
     asked: Asked,
 }
 
-impl PendingVerdict {
+impl PendingAnswer {
+    /// Which function is asked, and with which app data.
+    pub(crate) fn asked(&self) -> Asked {
+        self.asked
+    }
+
     /// Polls the answer about `origin`, and keeps it once given; `None` when none came in time.
-    fn poll(&mut self, cx: &mut Context<'_>, origin: &HeaderValue) -> Poll<Option<OriginVerdict>> {
+    pub(crate) fn poll(
+        &mut self,
+        cx: &mut Context<'_>,
+        origin: &HeaderValue,
+    ) -> Poll<Option<OriginVerdict>> {
         let Some(allowed) = std::task::ready!(self.answer.as_mut().poll(cx)) else {
             return Poll::Ready(None);
         };
@@ -271,66 +278,6 @@ impl PendingVerdict {
             cache.insert(origin.as_bytes(), allowed, self.asked_at);
         }
         Poll::Ready(Some(verdict(origin, allowed)))
-    }
-}
-
-/// A request waiting for an `async` check's answer, and what it goes on to be: the one shape both
-/// layers keep while they wait (boxed, as their futures' other states are small).
-pub(crate) struct Waiting<S> {
-    pending: PendingVerdict,
-    request: Option<(ServiceRequest, Rc<Prepared>, Then<S>)>,
-}
-
-/// What a request waiting for its origin's verdict is.
-pub(crate) enum Then<S> {
-    /// A preflight, which the waiting layer answers.
-    Preflight,
-    /// An actual request, for the services inside the layer.
-    Actual(Rc<S>),
-}
-
-/// A waiting request, once its origin's verdict came.
-pub(crate) struct Answered<S> {
-    pub(crate) verdict: OriginVerdict,
-    pub(crate) request: ServiceRequest,
-    pub(crate) prepared: Rc<Prepared>,
-    pub(crate) then: Then<S>,
-    pub(crate) asked: Asked,
-}
-
-impl<S> Waiting<S> {
-    pub(crate) fn boxed(
-        pending: PendingVerdict,
-        request: ServiceRequest,
-        prepared: Rc<Prepared>,
-        then: Then<S>,
-    ) -> Box<Self> {
-        let request = Some((request, prepared, then));
-        Box::new(Waiting { pending, request })
-    }
-
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Answered<S>> {
-        const DONE: &str = "a waiting request polled after its answer";
-        let Waiting { pending, request } = self;
-        let (waiting, prepared, _) = request.as_ref().expect(DONE);
-        // The function was asked because the request had one `Origin`, a serialized origin.
-        let origin = waiting.headers().get(ORIGIN).unwrap_or(&EMPTY);
-        let verdict = match std::task::ready!(pending.poll(cx, origin)) {
-            Some(verdict) => verdict,
-            None => {
-                let source = prepared.allow_origin.origin_fn();
-                let source = source.expect("a request waits only for its policy's origin_fn");
-                source.timed_out(prepared.route)
-            }
-        };
-        let (request, prepared, then) = request.take().expect(DONE);
-        Poll::Ready(Answered {
-            verdict,
-            request,
-            prepared,
-            then,
-            asked: self.pending.asked,
-        })
     }
 }
 

@@ -14,7 +14,8 @@
 //!
 //! Each way is exercised by the same tests (`tests/audit.rs`) on its targets; CI runs on Linux.
 
-use crate::policy::{Policy, StoredPolicy};
+use crate::policy::stored::StoredPolicy;
+use crate::policy::view::Policy;
 
 /// The policy of every `#[cors]` handler compiled into this program, sorted by handler name.
 ///
@@ -70,7 +71,7 @@ fn compiled_in() -> Vec<&'static StoredPolicy> {
 /// section.
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) mod link_section {
-    use crate::policy::StoredPolicy;
+    use crate::policy::stored::StoredPolicy;
 
     // The section's name comes from `cors_rules::__registry_section!`, which the macro uses too.
 
@@ -105,7 +106,7 @@ pub(crate) mod link_section {
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) mod constructors {
     /// One annotated handler's policy, submitted by generated code.
-    pub struct Registered(pub &'static crate::policy::StoredPolicy);
+    pub struct Registered(pub &'static crate::policy::stored::StoredPolicy);
 
     inventory::collect!(Registered);
 }

@@ -20,7 +20,7 @@ use actix_web::http::header::HeaderValue;
 use actix_web::web::Data;
 use actix_web::HttpRequest;
 
-use crate::origin_fn_deadline::within;
+use crate::origin_fn::deadline::within;
 
 /// A function `origin_fn = path` can name. Implemented for the four forms an origin check takes:
 ///

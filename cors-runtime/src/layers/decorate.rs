@@ -8,12 +8,12 @@ use actix_web::http::header::{
 };
 
 use crate::headers::{append_vary, OriginVerdict, VARY_ORIGIN};
-use crate::prepared::Prepared;
+use crate::policy::prepared::PreparedPolicy;
 
 /// Adds the CORS response headers for `verdict` to `headers`. Values are the policy's own, made
 /// once, or the request's own (reference-counted) origin: nothing is allocated or checked again
 /// here.
-pub(crate) fn decorate(prepared: &Prepared, verdict: OriginVerdict, headers: &mut HeaderMap) {
+pub(crate) fn decorate(prepared: &PreparedPolicy, verdict: OriginVerdict, headers: &mut HeaderMap) {
     let allow_origin = prepared.allow_origin.to_header(verdict).ok();
     let granted = allow_origin.is_some();
     let present = HandlerWrote::scan(headers);

@@ -1,48 +1,12 @@
-//! A route's policy: the `static` the `#[cors]` macro stores ([`StoredPolicy`], for generated code
-//! only) and the typed view users read it through ([`Policy`]).
+//! A route's policy as users read it ([`Policy`]): for an audit listing, or a test that enforces
+//! a team's rules over every route.
 
 use cors_rules::stored::{stored_max_age, AllowedHeaders, JoinedNames, JoinedOrigins};
 use cors_rules::{LoopbackAnyPort, OriginEntry, OriginList, OriginPattern};
 
-use crate::runtime_origins::{EnvOrigins, OriginFn, RuntimeOrigins};
-
-/// The policy of one annotated handler as the `#[cors]` macro stores it: a `static` of plain
-/// data, built from literals it has validated, in the encoding `cors_rules::stored` owns. Only
-/// generated code writes one and only this crate reads its fields; users read a [`Policy`].
-///
-/// Its fields are shaped for the compiler as much as for the reader: an application has one such
-/// `static` per route, and its build pays for every part of it. Each generic enum value
-/// (`Option::Some(..)`, `None`) costs a round of type inference, and each nested slice a
-/// constant of its own, so lists are joined strings and absent values are empty, and the rarely
-/// used run-time origin sources sit behind one reference, shared by every policy that has none.
-#[derive(Debug)]
-pub struct StoredPolicy {
-    /// The handler's name.
-    pub route: &'static str,
-    /// The named policy (`policy = NAME`) this route's policy builds on; empty if none.
-    pub named: &'static str,
-    /// The paths of the routing attribute, as written (without any scope prefix); empty for a
-    /// handler registered by hand.
-    pub paths: &'static [&'static str],
-    /// `origins`: a [`JoinedOrigins`].
-    pub origins: &'static str,
-    /// `origins_env` and `origin_fn`, the sources of origins known only at run time.
-    pub runtime_origins: &'static RuntimeOrigins,
-    /// The methods a page may use cross-origin: a [`JoinedNames`].
-    pub methods: &'static str,
-    /// `headers`: an [`AllowedHeaders`] in its stored form.
-    pub headers: &'static str,
-    /// `expose_headers`: the value of `Access-Control-Expose-Headers`; empty if none.
-    pub expose_headers: &'static str,
-    /// `credentials = true`.
-    pub credentials: bool,
-    /// `max_age`, as `cors_rules::stored::store_max_age` stores it: the header value, or empty.
-    pub max_age: &'static str,
-    /// `private_network = true`.
-    pub private_network: bool,
-    /// `on_mismatch = "reject"`.
-    pub reject_mismatch: bool,
-}
+use crate::origin_fn::stored::OriginFn;
+use crate::policy::env_origins::EnvOrigins;
+use crate::policy::stored::StoredPolicy;
 
 /// The effective CORS policy of one annotated handler, with a named policy's keys merged in, as
 /// [`policies()`](crate::policies) and [`Cors::policy`](crate::Cors::policy) give it: for a startup

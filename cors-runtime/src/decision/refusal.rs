@@ -1,5 +1,6 @@
-//! Why a request earned no CORS headers, and the one debug log line that says so, so that
-//! "blocked by CORS policy" in a browser console can be traced to the rule and the value at fault.
+//! Why a request earned no CORS headers, in words a developer reads in the debug log (see
+//! `layers::log`), so that "blocked by CORS policy" in a browser console can be traced to the
+//! rule and the value at fault.
 //!
 //! The words mean one thing each, here and in the docs: a request is *refused* when its origin,
 //! method or headers earn it no CORS headers ([`Refusal`] says why); a refused preflight is
@@ -8,15 +9,10 @@
 
 use std::fmt;
 
-use actix_web::dev::RequestHead;
-use actix_web::http::header::{
-    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
-};
-
 /// One refusal, borrowing the offending request value where there is one. Formatting happens
 /// only when the `cors_runtime` debug log is enabled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal<'a> {
+pub enum Refusal<'a> {
     NoOrigin,
     RepeatedOrigin,
     OriginNotListed,
@@ -30,6 +26,9 @@ pub(crate) enum Refusal<'a> {
     },
     RequestMethodMissing,
     MethodNotAllowed(&'a [u8]),
+    /// The method is listed, but in another case (`patch` for `PATCH`): browsers uppercase only
+    /// DELETE, GET, HEAD, OPTIONS, POST and PUT (Fetch Standard, "normalize a method").
+    MethodInAnotherCase(&'a [u8]),
     HeaderNotAllowed(&'a [u8]),
     PrivateNetworkNotEnabled,
 }
@@ -58,9 +57,13 @@ impl fmt::Display for Refusal<'_> {
             Refusal::RequestMethodMissing => {
                 f.write_str("the request needs exactly one `Access-Control-Request-Method` header")
             }
-            Refusal::MethodNotAllowed(method) => write!(
+            Refusal::MethodNotAllowed(method) => {
+                write!(f, "method `{}` is not allowed by the policy", lossy(method))
+            }
+            Refusal::MethodInAnotherCase(method) => write!(
                 f,
-                "method `{}` is not allowed by the policy (methods compare case-sensitively)",
+                "method `{}` is not allowed by the policy, which lists it in another case \
+                 (methods compare case-sensitively)",
                 lossy(method)
             ),
             Refusal::HeaderNotAllowed(name) => write!(
@@ -77,7 +80,7 @@ impl fmt::Display for Refusal<'_> {
 
 /// What became of a refused request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     /// A preflight, answered `403`.
     PreflightRefused,
     /// A preflight of an allowed origin, answered with the policy's lists, which the browser
@@ -91,7 +94,7 @@ pub(crate) enum Outcome {
 
 impl Refusal<'_> {
     /// Is the origin itself refused, rather than what the request asks of an allowed origin?
-    pub(crate) fn is_about_origin(&self) -> bool {
+    pub fn is_about_origin(&self) -> bool {
         matches!(
             self,
             Refusal::NoOrigin
@@ -102,84 +105,4 @@ impl Refusal<'_> {
                 | Refusal::OriginFnTimedOut { .. }
         )
     }
-}
-
-/// Whether refusals are logged: the reasons are only gathered and formatted then.
-pub(crate) fn log_enabled() -> bool {
-    log::log_enabled!(target: "cors_runtime", log::Level::Debug)
-}
-
-/// Logs a refusal and every reason for it at debug level, target `cors_runtime`, in the one
-/// format every refusal uses:
-///
-/// `list_items: GET /items served without CORS headers: the origin is not allowed by the policy
-/// (Origin: "https://evil.example")`
-pub(crate) fn log(route: &str, outcome: Outcome, request: &RequestHead, reasons: &[Refusal<'_>]) {
-    if let Some(line) = line(route, outcome, request, reasons) {
-        emit(&line);
-    }
-}
-
-/// Logs a line [`line`] made earlier.
-pub(crate) fn emit(line: &str) {
-    log::debug!(target: "cors_runtime", "{line}");
-}
-
-/// The line [`log`] logs, made now for a log written later, when the request is gone (as it is
-/// when an error becomes a response); `None` when refusals are not logged.
-pub(crate) fn line(
-    route: &str,
-    outcome: Outcome,
-    request: &RequestHead,
-    reasons: &[Refusal<'_>],
-) -> Option<String> {
-    if !log_enabled() {
-        return None;
-    }
-    let reasons: Vec<String> = reasons.iter().map(Refusal::to_string).collect();
-    let outcome = match outcome {
-        Outcome::PreflightRefused => "preflight refused with 403",
-        Outcome::PreflightRefusedByTheBrowser => {
-            "preflight answered with the policy's lists, which the browser will refuse"
-        }
-        Outcome::ServedWithoutCors => "served without CORS headers",
-        Outcome::Rejected => "rejected with 403 before the handler",
-    };
-    // A preflight shows what it asked for; an actual request, only its origin.
-    let shown = match request.headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
-        true => 3,
-        false => 1,
-    };
-    let values: Vec<String> = [
-        ("Origin", ORIGIN),
-        (
-            "Access-Control-Request-Method",
-            ACCESS_CONTROL_REQUEST_METHOD,
-        ),
-        (
-            "Access-Control-Request-Headers",
-            ACCESS_CONTROL_REQUEST_HEADERS,
-        ),
-    ]
-    .into_iter()
-    .take(shown)
-    .map(|(written, name)| {
-        let values: Vec<String> = request
-            .headers
-            .get_all(name)
-            .map(|value| format!("{value:?}"))
-            .collect();
-        match values.is_empty() {
-            true => format!("{written}: none"),
-            false => format!("{written}: {}", values.join(", ")),
-        }
-    })
-    .collect();
-    Some(format!(
-        "{route}: {} {} {outcome}: {} ({})",
-        request.method,
-        request.uri.path(),
-        reasons.join("; "),
-        values.join(", ")
-    ))
 }

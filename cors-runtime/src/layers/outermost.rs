@@ -1,0 +1,349 @@
+//! `outermost()`: CORS for the whole app (or scope), in front of the app's other middleware.
+//!
+//! `#[cors]` puts its layer on the route, inside everything wrapped around the `App` or a
+//! `web::scope`. An authentication or rate-limiting middleware there answers some requests itself
+//! (a preflight it takes for an unauthenticated request, a `401`, a `429`) and the route's layer
+//! never sees them: the browser then blocks the preflight, and hides the error from the page.
+//! This layer, wrapped last so that it runs first, keeps the routes' policies in force there:
+//!
+//! - a preflight for a path and method a `#[cors]` route serves is answered with that route's
+//!   policy before any inner middleware runs (the route's own layer would answer it alike);
+//! - a response to an actual request that the route's layer did not see (it was answered by an
+//!   inner middleware before routing) is decorated with the policy of the route that serves the
+//!   request, whatever produced it;
+//! - for requests no `#[cors]` route serves (unknown paths, methods a path does not serve, routes
+//!   without `#[cors]`, `default_service`, files), the optional default policy does both.
+//!
+//! It never grants on a guess: where its route table cannot be sure which route the router picks
+//! (see `routing::table`), it answers nothing and decorates nothing, and says why in a debug
+//! line; the route's own layer still answers the requests that reach it. Responses a CORS layer
+//! inside answered are left as they are (see `marks`), and so are responses of a resource the
+//! router picked instead of the route the table expected.
+
+use std::cell::OnceCell;
+use std::future::{ready, Ready};
+use std::rc::Rc;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::{HeaderMap, ORIGIN};
+use actix_web::{Error, HttpRequest};
+
+use super::decorate::decorate;
+use super::flow::{self, After, Layer, LayerFuture, Own};
+use super::judge::judge;
+use super::log;
+use super::marks;
+use super::preflight::is_preflight;
+use super::reject;
+use crate::decision::refusal::Outcome;
+use crate::headers::OriginVerdict;
+use crate::origin_fn::ask::{hand_over, Asked};
+use crate::policy::prepared::PreparedPolicy;
+use crate::policy::stored::StoredPolicy;
+use crate::policy::view::Policy;
+use crate::routing::recorder;
+use crate::routing::table::{Lookup, RouteTable};
+
+/// CORS in front of the app's other middleware: wrap it last, so that it runs first.
+///
+/// ```
+/// use actix_web::{get, middleware::from_fn, web, App, HttpResponse};
+/// use cors_runtime::cors;
+/// # async fn require_login(
+/// #     req: actix_web::dev::ServiceRequest,
+/// #     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+/// # ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+/// #     next.call(req).await
+/// # }
+///
+/// #[cors(origins = ["https://app.example.com"], headers = ["Authorization"], credentials = true)]
+/// #[get("/me")]
+/// async fn me() -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// let app = App::new()
+///     .service(me)
+///     .wrap(from_fn(require_login)) // may answer 401 without calling the route
+///     .wrap(cors_runtime::outermost()); // wrapped last: runs first
+/// ```
+///
+/// Without it, `#[cors]` routes work as long as every middleware around them calls them; with it,
+/// preflights never reach that middleware, and what it answers carries the route's CORS headers.
+pub fn outermost() -> Outermost {
+    recorder::expect_outermost();
+    Outermost { default: None }
+}
+
+/// The middleware [`outermost()`] returns.
+///
+/// Make it (or clone it) where the app is built, as in the example above: the `#[cors]` routes an
+/// app registers on a thread where none was made or cloned are not known to it.
+#[derive(Debug)]
+pub struct Outermost {
+    default: Option<&'static StoredPolicy>,
+}
+
+impl Clone for Outermost {
+    fn clone(&self) -> Self {
+        // Cloned into an `HttpServer`'s app factory, on the worker thread that builds the app.
+        recorder::expect_outermost();
+        Outermost {
+            default: self.default,
+        }
+    }
+}
+
+impl Outermost {
+    /// The policy for requests no `#[cors]` route serves: unknown paths (`404`), methods a path
+    /// does not serve (`405`), routes without `#[cors]`, `default_service`, files. It is a named
+    /// policy, checked when it is declared: `default_policy(cors_runtime::named_policy!(API))`.
+    /// It answers preflights for the `methods` it lists, and none if it lists none. Without a
+    /// default policy, those requests get no CORS headers.
+    pub fn default_policy(self, policy: Policy) -> Self {
+        Outermost {
+            default: Some(policy.stored()),
+        }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Outermost
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = OutermostService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(OutermostService {
+            service: Rc::new(service),
+            state: Rc::new(LayerState {
+                routes: OnceCell::new(),
+                default: self.default.map(PreparedPolicy::new),
+            }),
+        }))
+    }
+}
+
+/// What the layer knows, once per worker.
+struct LayerState {
+    /// The app's `#[cors]` routes, read from its resource map at the first request.
+    routes: OnceCell<RouteTable>,
+    default: Option<Rc<PreparedPolicy>>,
+}
+
+/// Whose policy answers a request.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// The route's that serves it.
+    Route,
+    /// The default policy's: no `#[cors]` route serves it.
+    Default,
+}
+
+impl LayerState {
+    /// The policy that answers `request`: the route's that serves it, else the default; `None`
+    /// when no policy of this layer may answer, and the request is the app's own business.
+    fn policy_for(&self, request: &ServiceRequest) -> Option<(Rc<PreparedPolicy>, Whose)> {
+        let routes = match self.routes.get() {
+            Some(routes) => routes,
+            None => match RouteTable::build(request.request()) {
+                Ok(built) => self.routes.get_or_init(|| built),
+                Err(_) => {
+                    left_to_the_app(
+                        request,
+                        &"the request's own `Host` or forwarding headers keep \
+                         the resource map from rendering the app's routes",
+                    );
+                    return None;
+                }
+            },
+        };
+        match routes.lookup(request) {
+            Lookup::Route(policy) => Some((policy.clone(), Whose::Route)),
+            Lookup::NoRoute => self.default.clone().map(|policy| (policy, Whose::Default)),
+            Lookup::Uncertain(why) => {
+                left_to_the_app(request, &why);
+                None
+            }
+        }
+    }
+}
+
+/// Says why `outermost()` left a request to the app (debug level, target `cors_runtime`).
+fn left_to_the_app(request: &ServiceRequest, why: &dyn std::fmt::Display) {
+    if log::enabled() {
+        log::emit(&format!(
+            "outermost(): {} {} left to the app, answered and decorated by no policy of \
+             `outermost()`: {why}",
+            request.method(),
+            request.path()
+        ));
+    }
+}
+
+/// The service [`Outermost`] wraps around the app or scope.
+pub struct OutermostService<S> {
+    /// Shared with a request that waits for an `async` origin check before calling it.
+    service: Rc<S>,
+    state: Rc<LayerState>,
+}
+
+/// The response future of [`OutermostService`].
+pub type OutermostFuture<S, B> =
+    LayerFuture<S, <S as Service<ServiceRequest>>::Future, B, OutermostLayer>;
+
+impl<S, B> Service<ServiceRequest> for OutermostService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = OutermostFuture<S, B>;
+
+    forward_ready!(service);
+
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+        // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
+        // a browser's). Under another `outermost()`, that one answers.
+        if !req.headers().contains_key(ORIGIN) || marks::outer_layer_in_charge(req.request()) {
+            return LayerFuture::passed(self.service.call(req));
+        }
+        marks::mark_outer_layer_in_charge(&mut req);
+        // The route is looked up before the inner services run, while the request is at hand:
+        // an error from them comes back without it.
+        let Some((policy, whose)) = self.state.policy_for(&req) else {
+            // Nobody's, or not surely anybody's: the app's own business, as without this layer.
+            return LayerFuture::passed(self.service.call(req));
+        };
+        // Judged when the future is polled, like any answer this layer gives by itself.
+        if is_preflight(req.head()) {
+            return LayerFuture::own(req, Own::Preflight(policy));
+        }
+        let judged = judge(&policy, req.request());
+        flow::actual(&self.service, &policy, req, judged, whose)
+    }
+}
+
+/// `outermost()`'s place: it answers preflights before the app's middleware, and decorates what
+/// no CORS layer inside answered.
+#[derive(Debug)]
+pub struct OutermostLayer;
+
+impl Layer for OutermostLayer {
+    type After = Watch;
+    type Carry = Whose;
+
+    fn proceed<S, B>(
+        service: &S,
+        policy: Rc<PreparedPolicy>,
+        request: ServiceRequest,
+        verdict: OriginVerdict,
+        whose: Whose,
+    ) -> LayerFuture<S, S::Future, B, Self>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    {
+        if let OriginVerdict::Refused(reason) = verdict {
+            // A route's layer rejects for its route; the default policy has no layer but this one.
+            if whose == Whose::Default
+                && policy.reject_mismatch
+                && !reject::is_same_origin(&request)
+            {
+                log::log(policy.route, Outcome::Rejected, request.head(), &[reason]);
+                return LayerFuture::own(request, Own::Rejected);
+            }
+        }
+        let watch = Watch::new(policy, whose, verdict, &request);
+        LayerFuture::inner(service.call(request), watch)
+    }
+
+    fn judged_by_function(request: &HttpRequest, verdict: &OriginVerdict, asked: Asked) {
+        hand_over(request, verdict, asked);
+    }
+}
+
+/// What `outermost()` adds to the answer of the app inside it: the headers of the policy it found
+/// for the request, unless a CORS layer inside answered, or the router gave the request to
+/// another resource than the route the table expected.
+#[derive(Debug)]
+pub struct Watch {
+    policy: Rc<PreparedPolicy>,
+    whose: Whose,
+    verdict: OriginVerdict,
+    /// The request as the debug log shows it, kept only while refusals are logged: an error comes
+    /// back without the request.
+    shown: Option<Box<log::Shown>>,
+}
+
+impl Watch {
+    fn new(
+        policy: Rc<PreparedPolicy>,
+        whose: Whose,
+        verdict: OriginVerdict,
+        request: &ServiceRequest,
+    ) -> Self {
+        let refused = matches!(verdict, OriginVerdict::Refused(_));
+        let shown = (refused && log::enabled()).then(|| Box::new(log::shown(request.head())));
+        Watch {
+            policy,
+            whose,
+            verdict,
+            shown,
+        }
+    }
+
+    fn decorate(&self, headers: &mut HeaderMap) {
+        if let (OriginVerdict::Refused(reason), Some(shown)) = (&self.verdict, &self.shown) {
+            log::emit_refusal(
+                self.policy.route,
+                Outcome::ServedWithoutCors,
+                shown,
+                &[*reason],
+            );
+        }
+        decorate(&self.policy, self.verdict.clone(), headers);
+    }
+}
+
+impl After for Watch {
+    fn response<B>(self, mut response: ServiceResponse<B>) -> ServiceResponse<B> {
+        let request = response.request();
+        if marks::answered_inside(request) {
+            return response;
+        }
+        if self.whose == Whose::Route && marks::routed_to_a_resource(request) {
+            // The route's layer would have marked it: another resource served the request.
+            if log::enabled() {
+                log::emit(&format!(
+                    "outermost(): {} {} was served by a resource other than route `{}`, which \
+                 `outermost()` expected; its response is left undecorated",
+                    request.method(),
+                    request.path(),
+                    self.policy.route
+                ));
+            }
+            return response;
+        }
+        self.decorate(response.headers_mut());
+        response
+    }
+
+    // An error becomes a response outside this layer; the mapper decorates it then, unless it is
+    // the route's own, which the route's layer decorates.
+    fn error(self, error: &mut Error) {
+        error.add_response_mapper(move |mut response| {
+            if !marks::settled_by_route(&response) {
+                self.decorate(response.headers_mut());
+            }
+            response
+        });
+    }
+}
