@@ -31,6 +31,7 @@
 //! Guards on a `web::scope` and resources `outermost()` did not register are invisible to it:
 //! `table` says what it does about them.
 
+pub(crate) mod guard;
 pub(crate) mod owner;
 pub(crate) mod recorder;
 pub(crate) mod register;

@@ -10,7 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
-use super::register::RouteGuard;
+use super::guard::RouteGuard;
 use crate::policy::stored::StoredPolicy;
 
 /// One path of a routed `#[cors]` handler, as its registration records it.

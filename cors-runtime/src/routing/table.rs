@@ -40,7 +40,7 @@ use actix_web::guard::Guard;
 use actix_web::HttpRequest;
 
 use super::recorder::{self, Recorded};
-use super::register::RouteGuard;
+use super::guard::RouteGuard;
 use crate::policy::prepared::PreparedPolicy;
 
 /// The routed `#[cors]` handlers of one app, with their full patterns, in registration order.
