@@ -20,8 +20,38 @@ mod valid;
 use proc_macro::TokenStream;
 use quote::ToTokens;
 
-/// Declares the CORS policy of an actix-web handler. See the `cors-runtime` crate for the
-/// reference of every key.
+/// Declares the CORS policy of an actix-web handler, next to its routing attribute.
+///
+/// Write it above `#[get]`, `#[post]`, ... (or, for a handler registered by hand, with `methods`
+/// and wrap the resource in `handler::cors()`). The compiler checks the policy against the Fetch
+/// Standard, and registering the handler with `App::service` also answers its preflights and
+/// decorates its responses.
+///
+/// The example is not compiled here: `cors-runtime`, which the generated code calls, depends on
+/// this crate, so this crate's doctests cannot use it.
+///
+/// ```ignore
+/// use actix_web::{post, web, App, HttpResponse};
+/// use cors_runtime::cors;
+///
+/// #[cors(origins = ["https://app.example.com"], headers = ["Content-Type"], credentials = true)]
+/// #[post("/items")]
+/// async fn create_item(item: web::Json<String>) -> HttpResponse {
+///     HttpResponse::Created().json(item.into_inner())
+/// }
+///
+/// App::new()
+///     .service(create_item) // registers the route and answers its preflights
+///     .wrap(cors_runtime::outermost()); // wrapped last: in front of the app's own middleware
+/// ```
+///
+/// # Keys
+///
+/// Every key is optional but one source of origins (`origins`, `origins_env` or `origin_fn`,
+/// written here or in the named policy of `policy`); a handler registered by hand also needs
+/// `methods`. Unknown or repeated keys are compile errors.
+///
+#[doc = include_str!("attribute_reference.md")]
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     cors_attribute(args.into(), item.into()).into()
