@@ -30,7 +30,7 @@ use variants::*;
 
 /// What one wrk run sends: a case from `tests/variants`, with `Origin` on the bare route too, so
 /// that every variant parses the same request.
-const LOADS: [(&str, Shape); 22] = [
+const LOADS: [(&str, Shape); 23] = [
     (
         "bare",
         Shape {
@@ -89,6 +89,8 @@ const LOADS: [(&str, Shape); 22] = [
         "#[cors], async origin_fn, no cache",
         ASYNC_CHECK_UNCACHED_ALLOWED,
     ),
+    // 22: the cost of any middleware layer, for the outermost() ratios.
+    ("pass-through middleware + #[cors]", PASS_THROUGH_ALLOWED),
 ];
 
 /// A request of the scale shape, from the allowed origin.
@@ -104,7 +106,7 @@ const fn at_scale(path: &'static str, preflight: bool, status: u16) -> Shape {
 }
 
 /// The paired ratios reported: (label, numerator, denominator), by index into `LOADS`.
-const RATIOS: [(&str, usize, usize); 19] = [
+const RATIOS: [(&str, usize, usize); 20] = [
     ("#[cors] / bare, actual requests", 2, 0),
     ("actix-cors / bare, actual requests", 3, 0),
     ("#[cors] / actix-cors, actual requests", 2, 3),
@@ -132,6 +134,11 @@ const RATIOS: [(&str, usize, usize); 19] = [
     ),
     ("async origin_fn, warm cache / literal origins", 20, 2),
     ("async origin_fn, no cache / literal origins", 21, 2),
+    (
+        "outermost() + #[cors] / pass-through middleware + #[cors]",
+        6,
+        22,
+    ),
 ];
 
 /// The app that serves `path`: the scale shape's apps serve a scope each, the other variants a
@@ -167,6 +174,15 @@ fn serve() -> ExitCode {
         for path in variant_paths() {
             let (addr, server) = if scale::SCOPES.contains(&path) {
                 scale::server(path)?
+            } else if serves_in_pass_through(path) {
+                let bound = actix_web::HttpServer::new(move || {
+                    actix_web::App::new()
+                        .configure(|config| configure_one(path, config))
+                        .wrap(PassThrough)
+                })
+                .workers(1)
+                .bind(("127.0.0.1", 0))?;
+                (bound.addrs()[0], bound.run())
             } else if serves_in_outermost(path) {
                 let bound = actix_web::HttpServer::new(move || {
                     actix_web::App::new()

@@ -262,12 +262,12 @@ async fn main() -> std::io::Result<()> {
         env_logger::Env::default().default_filter_or("cors_runtime=debug"),
     )
     .init();
-    // TODO-PATH: enable once `cors_runtime::check_origins_env()` lands. A bad `SPA_ORIGINS` entry
-    // then stops the process here, before it binds, naming the variable, the policy and the rule.
-    // if let Err(error) = cors_runtime::check_origins_env() {
-    //     eprintln!("{error}");
-    //     std::process::exit(1);
-    // }
+    // A bad `SPA_ORIGINS` entry stops the process here, before it binds, naming the variable,
+    // the policy and the rule.
+    if let Err(error) = cors_runtime::check_origins_env() {
+        eprintln!("{error}");
+        std::process::exit(1);
+    }
     let sessions = web::Data::new(Sessions::default());
     let api = HttpServer::new(move || app(sessions.clone()))
         .bind(("127.0.0.1", 8080))?

@@ -44,6 +44,12 @@ mod cors_policies {
     });
 
     cors_runtime::policy!(
+        /// A default that lists no method: it answers no preflight.
+        READ_ONLY {
+        origins = ["https://app.example.com"],
+    });
+
+    cors_runtime::policy!(
         /// The default of an `outermost()` on a scope, inside the app's.
         PARTNERS {
         origins = ["https://partner.example.org"],
@@ -722,6 +728,64 @@ async fn with_outermost_on_the_app_and_on_a_scope_the_apps_default_wins() {
     assert_eq!(res.allow_origin(), None);
     let res = send(&app, preflight("/api/nothing", PARTNER, "GET", None)).await;
     assert_eq!(res.allow_origin(), None);
+}
+
+/// A default policy that lists no method answers no preflight, rather than with an empty
+/// `Access-Control-Allow-Methods`; its actual responses are still readable.
+#[actix_web::test]
+async fn a_default_that_lists_no_method_answers_no_preflight() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::READ_ONLY);
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, preflight("/nothing", APP, "PUT", None)).await;
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_METHODS), None);
+    assert_eq!(res.allow_origin(), None);
+    let res = send(&app, from_origin(Method::GET, "/nothing", APP)).await;
+    assert_eq!(res.allow_origin(), Some(APP));
+}
+
+/// `leaving_routes_without_cors()`: the default covers only what no resource serves, and a route
+/// without `#[cors]` (`/health`) stays unreadable cross-origin, its preflights the app's own.
+#[actix_web::test]
+async fn a_default_can_leave_routes_without_cors_alone() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .service(me)
+            .route("/health", web::get().to(|| async { "ok" }))
+            .wrap(
+                outermost()
+                    .default_policy(default)
+                    .leaving_routes_without_cors(),
+            ),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/health", APP)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.allow_origin(), None);
+    let res = send(&app, preflight("/health", APP, "GET", None)).await;
+    assert_eq!(res.allow_origin(), None);
+    // Unknown paths and unserved methods of `#[cors]` paths are still the default's.
+    let res = send(&app, from_origin(Method::GET, "/nothing", APP)).await;
+    assert_eq!(res.allow_origin(), Some(APP));
+    let res = send(&app, preflight("/nothing", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let res = send(&app, from_origin(Method::DELETE, "/me", APP)).await;
+    assert_eq!(res.allow_origin(), Some(APP));
+    // Without it, the default covers `/health` too.
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .route("/health", web::get().to(|| async { "ok" }))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, from_origin(Method::GET, "/health", APP)).await;
+    assert_eq!(res.allow_origin(), Some(APP));
 }
 
 /// Turns the route's own response into an error after the route answered: what a middleware

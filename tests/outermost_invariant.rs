@@ -319,6 +319,172 @@ async fn a_percent_encoded_brace_in_a_scope_path() {
     }
 }
 
+/// A handler registered by hand, with a policy of its own: the route table cannot see it.
+#[cors(origins = ["https://partner.example.org"], methods = ["PUT"])]
+async fn settings() -> HttpResponse {
+    HttpResponse::Ok().body("settings")
+}
+
+mod cors_policies {
+    cors_runtime::policy!(FALLBACK {
+        origins = ["https://www.example.com"],
+        methods = ["GET", "PUT"],
+    });
+}
+
+/// A default policy never answers for a handler registered by hand: its own layer does.
+#[actix_web::test]
+async fn a_default_policy_leaves_handlers_registered_by_hand_to_their_own_policy() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::resource("/settings")
+                    .route(web::put().to(settings))
+                    .wrap(settings::cors()),
+            )
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, preflight("/settings", PUBLIC_UI, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None);
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = send(&app, preflight("/settings", PARTNER, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(PARTNER));
+    let res = send(&app, from_origin(Method::PUT, "/settings", PUBLIC_UI)).await;
+    assert_eq!(res.allow_origin(), None);
+    // What no resource serves is still the default's.
+    let res = send(&app, from_origin(Method::GET, "/nothing", PUBLIC_UI)).await;
+    assert_eq!(res.allow_origin(), Some(PUBLIC_UI));
+}
+
+/// What `outermost()` cannot notice, pinned as SECURITY.md documents it ("Known limits"): it does
+/// not see a scope's guard, so a scope guarded on its own (no twin on its prefix) is taken for
+/// unguarded. Its preflights are answered with the route's policy on every host; the response
+/// of the request the guard turns away carries it too. The fix the docs give, the guard on the
+/// route, which `outermost()` sees, is checked last.
+#[actix_web::test]
+async fn limit_a_guard_on_a_lone_scope_is_out_of_sight() {
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/intranet")
+                    .guard(guard::Host("intranet.example.com"))
+                    .service(twins::intranet_status),
+            )
+            .wrap(outermost()),
+    )
+    .await;
+    let elsewhere = |req| on_host("www.example.com", req);
+    let res = send(
+        &app,
+        elsewhere(preflight("/intranet/status", ADMIN_UI, "PUT", None)),
+    )
+    .await;
+    assert_eq!(res.allow_origin(), Some(ADMIN_UI), "the documented limit");
+    let res = send(
+        &app,
+        elsewhere(from_origin(Method::PUT, "/intranet/status", ADMIN_UI)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.allow_origin(), Some(ADMIN_UI), "the documented limit");
+
+    let app = test::init_service(
+        App::new()
+            .service(web::scope("/intranet").service(intranet_only))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(
+        &app,
+        elsewhere(preflight("/intranet/status", ADMIN_UI, "PUT", None)),
+    )
+    .await;
+    assert_eq!(res.allow_origin(), None);
+}
+
+fn intranet_host(ctx: &guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .headers()
+        .get(HOST)
+        .is_some_and(|host| host == "intranet.example.com")
+}
+
+#[cors(origins = ["https://admin.example.com"], credentials = true)]
+#[put("/status", guard = "intranet_host")]
+async fn intranet_only() -> HttpResponse {
+    HttpResponse::Ok().body("intranet")
+}
+
+#[cors(origins = ["https://admin.example.com"])]
+#[get("/items")]
+async fn admin_list() -> HttpResponse {
+    HttpResponse::Ok().body("admin list")
+}
+
+/// Twin scopes on one prefix, told apart by host, whose routes on one path serve different
+/// methods: `outermost()` cannot tell them from two routes of one scope, so it answers the
+/// second's preflight on the first's host, where the router answers `404`.
+#[actix_web::test]
+async fn limit_twin_scopes_with_different_methods_on_one_path() {
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/api")
+                    .guard(guard::Host("admin.example.com"))
+                    .service(admin_list),
+            )
+            .service(
+                web::scope("/api")
+                    .guard(guard::Host("www.example.com"))
+                    .service(twins::public_items),
+            )
+            .wrap(outermost()),
+    )
+    .await;
+    let on_admin = |req| on_host("admin.example.com", req);
+    let res = send(
+        &app,
+        on_admin(preflight("/api/items", PUBLIC_UI, "PUT", None)),
+    )
+    .await;
+    assert_eq!(res.allow_origin(), Some(PUBLIC_UI), "the documented limit");
+    let res = send(
+        &app,
+        on_admin(from_origin(Method::PUT, "/api/items", PUBLIC_UI)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+#[cors(origins = ["https://partner.example.org"])]
+#[actix_web::post("/items")]
+async fn dead_create() -> HttpResponse {
+    HttpResponse::Ok().body("never reached")
+}
+
+/// A resource registered by hand between two `#[cors]` routes on one path takes what the first
+/// refuses: `outermost()` answers the second's preflight, but never decorates the resource's
+/// answer (the router gave the request to a resource it did not expect).
+#[actix_web::test]
+async fn limit_a_resource_between_two_routes_on_one_path() {
+    let app = test::init_service(
+        App::new()
+            .service(admin_list)
+            .service(web::resource("/items").route(web::post().to(|| async { "by hand" })))
+            .service(dead_create)
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, preflight("/items", PARTNER, "POST", None)).await;
+    assert_eq!(res.allow_origin(), Some(PARTNER), "the documented limit");
+    let res = send(&app, from_origin(Method::POST, "/items", PARTNER)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.allow_origin(), None);
+}
+
 /// Keeps every `cors_runtime` record, formatted.
 struct Capture(Mutex<Vec<String>>);
 

@@ -21,6 +21,10 @@ pub const ACTIX_CORS: &str = "/actx";
 /// The `#[cors]` route again, in an app wrapped in `cors_runtime::outermost()` (see
 /// [`serves_in_outermost`]).
 pub const OUTERMOST: &str = "/outr";
+/// The `#[cors]` route again, in an app wrapped in a middleware that does nothing but wrap the
+/// response body as any middleware answering by itself must (see [`PassThrough`]): the cost of a
+/// middleware layer as such, which `outermost()` pays too.
+pub const PASS_THROUGH: &str = "/pass";
 
 pub fn hello() -> HttpResponse {
     HttpResponse::Ok()
@@ -72,6 +76,92 @@ async fn with_cors() -> HttpResponse {
 #[get("/outr")]
 async fn with_cors_in_outermost() -> HttpResponse {
     hello()
+}
+
+#[cors(
+    origins = ["https://app.example.com"],
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/pass")]
+async fn with_cors_in_pass_through() -> HttpResponse {
+    hello()
+}
+
+/// A middleware that passes every request on and every response back, its body wrapped in
+/// `EitherBody` as a middleware that may answer by itself needs.
+pub struct PassThrough;
+
+impl<S, B> actix_web::dev::Transform<S, actix_web::dev::ServiceRequest> for PassThrough
+where
+    S: actix_web::dev::Service<
+        actix_web::dev::ServiceRequest,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    S::Future: Unpin,
+    B: actix_web::body::MessageBody,
+{
+    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = PassThroughService<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        std::future::ready(Ok(PassThroughService { service }))
+    }
+}
+
+pub struct PassThroughService<S> {
+    service: S,
+}
+
+impl<S, B> actix_web::dev::Service<actix_web::dev::ServiceRequest> for PassThroughService<S>
+where
+    S: actix_web::dev::Service<
+        actix_web::dev::ServiceRequest,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    S::Future: Unpin,
+    B: actix_web::body::MessageBody,
+{
+    type Response = actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = PassThroughFuture<S::Future>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: actix_web::dev::ServiceRequest) -> Self::Future {
+        PassThroughFuture {
+            inner: self.service.call(req),
+        }
+    }
+}
+
+/// The inner future, `Unpin` here (actix-web's router boxes its own).
+pub struct PassThroughFuture<F> {
+    inner: F,
+}
+
+impl<F, B> std::future::Future for PassThroughFuture<F>
+where
+    F: std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
+        + Unpin,
+{
+    type Output =
+        Result<actix_web::dev::ServiceResponse<actix_web::body::EitherBody<B>>, actix_web::Error>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.inner)
+            .poll(cx)
+            .map_ok(actix_web::dev::ServiceResponse::map_into_left_body)
+    }
 }
 
 /// The `#[cors]` route again, its origin allowed by a list the application can replace while
@@ -158,6 +248,11 @@ pub fn serves_in_outermost(path: &str) -> bool {
     path == OUTERMOST
 }
 
+/// Whether the variant at `path` is served by an app wrapped in [`PassThrough`].
+pub fn serves_in_pass_through(path: &str) -> bool {
+    path == PASS_THROUGH
+}
+
 /// The same policy in actix-cors' builder.
 pub fn actix_cors() -> actix_cors::Cors {
     actix_cors::Cors::default()
@@ -207,6 +302,9 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
         }
         OUTERMOST => {
             config.service(with_cors_in_outermost);
+        }
+        PASS_THROUGH => {
+            config.service(with_cors_in_pass_through);
         }
         TWO_HANDLERS => {
             config.service(two_handlers_get).service(two_handlers_put);
@@ -313,6 +411,15 @@ pub const ACTIX_CORS_PREFLIGHT: Shape = shape(
     ACTIX_CORS,
     Some(ALLOWED_ORIGIN),
     true,
+    200,
+);
+
+/// The `#[cors]` route in an app wrapped in [`PassThrough`].
+pub const PASS_THROUGH_ALLOWED: Shape = shape(
+    "pass-through middleware + #[cors] GET, allowed origin",
+    PASS_THROUGH,
+    Some(ALLOWED_ORIGIN),
+    false,
     200,
 );
 

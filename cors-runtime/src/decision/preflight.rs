@@ -52,6 +52,11 @@ impl MethodRule {
         }
     }
 
+    /// Whether the policy lists no method: then it answers no preflight.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
     /// Byte-exact: a page's `fetch(url, { method: "patch" })` sends `patch`, which is not `PATCH`
     /// (Fetch Standard, "normalize a method" uppercases only DELETE, GET, HEAD, OPTIONS, POST,
     /// PUT).

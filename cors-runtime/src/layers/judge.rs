@@ -16,10 +16,28 @@ use crate::policy::prepared::PreparedPolicy;
 /// answer for) leaves the verdict for later.
 #[inline]
 pub(crate) fn judge(policy: &PreparedPolicy, request: &HttpRequest) -> Judged {
+    judge_read(policy, read_origin(request), request)
+}
+
+/// The request's `Origin`, read once: `Ok(None)` without one, `Err(())` when it is sent twice.
+pub(crate) type ReadOrigin<'a> = Result<Option<&'a HeaderValue>, ()>;
+
+#[inline]
+pub(crate) fn read_origin(request: &HttpRequest) -> ReadOrigin<'_> {
+    single(request.headers(), &ORIGIN)
+}
+
+/// [`judge`], with the request's `Origin` read already.
+#[inline]
+pub(crate) fn judge_read(
+    policy: &PreparedPolicy,
+    origin: ReadOrigin<'_>,
+    request: &HttpRequest,
+) -> Judged {
     if policy.origins.is_any() {
         return Judged::Now(OriginVerdict::Any);
     }
-    match single(request.headers(), &ORIGIN) {
+    match origin {
         Ok(Some(origin)) => judge_value(policy, origin, request),
         Ok(None) => Judged::Now(OriginVerdict::Missing),
         Err(()) => Judged::Now(OriginVerdict::Refused(Refusal::RepeatedOrigin)),

@@ -7,9 +7,8 @@
 //! the request's app data containers instead: a container shared by every request of the thread,
 //! pushed onto the request's short list of them, which needs no allocation. Pushing takes the
 //! request by `Rc::get_mut`, as actix-web's router does: safe where the router has just run (the
-//! route's entry) or where no middleware ran yet (`outermost()` itself). A layer a resource
-//! registered by hand wraps may sit inside middleware that holds a clone of the request, so it
-//! marks the request's extensions instead.
+//! route's entry). A layer a resource registered by hand wraps may sit inside middleware that
+//! holds a clone of the request, so it marks the request's extensions instead.
 
 use std::rc::Rc;
 
@@ -20,17 +19,12 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 /// this request: its answer stands.
 struct AnsweredInside;
 
-/// An `outermost()` further out is in charge of this request: one on a scope inside it steps
-/// aside.
-struct OuterLayerInCharge;
-
 /// A route's layer decorated the response an error of the route becomes (an error carries no
 /// request, so the mark goes on the response it is rendered as).
 struct SettledByRoute;
 
 thread_local! {
     static ANSWERED_INSIDE: Rc<Extensions> = container(AnsweredInside);
-    static OUTER_LAYER_IN_CHARGE: Rc<Extensions> = container(OuterLayerInCharge);
 }
 
 fn container<T: 'static>(mark: T) -> Rc<Extensions> {
@@ -67,15 +61,6 @@ impl Marking {
 pub(crate) fn answered_inside(request: &HttpRequest) -> bool {
     request.app_data::<AnsweredInside>().is_some()
         || request.extensions().contains::<AnsweredInside>()
-}
-
-/// Called by `outermost()` before any middleware inside it runs.
-pub(crate) fn mark_outer_layer_in_charge(request: &mut ServiceRequest) {
-    OUTER_LAYER_IN_CHARGE.with(|mark| request.add_data_container(mark.clone()));
-}
-
-pub(crate) fn outer_layer_in_charge(request: &HttpRequest) -> bool {
-    request.app_data::<OuterLayerInCharge>().is_some()
 }
 
 /// Errors are rare; the mark allocates only then.

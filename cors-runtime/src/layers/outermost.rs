@@ -26,14 +26,15 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderMap, ORIGIN};
+use actix_web::http::header::HeaderMap;
 use actix_web::{Error, HttpRequest};
 
 use super::decorate::decorate;
 use super::flow::{self, After, Layer, LayerFuture, Own};
-use super::judge::judge;
+use super::judge::{judge_read, read_origin};
 use super::log;
 use super::marks;
+use super::nesting::Nesting;
 use super::preflight::is_preflight;
 use super::reject;
 use crate::decision::refusal::Outcome;
@@ -73,7 +74,10 @@ use crate::routing::table::{Lookup, RouteTable};
 /// preflights never reach that middleware, and what it answers carries the route's CORS headers.
 pub fn outermost() -> Outermost {
     recorder::expect_outermost();
-    Outermost { default: None }
+    Outermost {
+        default: None,
+        default_covers_routes: true,
+    }
 }
 
 /// The middleware [`outermost()`] returns.
@@ -83,6 +87,8 @@ pub fn outermost() -> Outermost {
 #[derive(Debug)]
 pub struct Outermost {
     default: Option<&'static StoredPolicy>,
+    /// Whether the default policy also covers routes without `#[cors]`.
+    default_covers_routes: bool,
 }
 
 impl Clone for Outermost {
@@ -91,19 +97,36 @@ impl Clone for Outermost {
         recorder::expect_outermost();
         Outermost {
             default: self.default,
+            default_covers_routes: self.default_covers_routes,
         }
     }
 }
 
 impl Outermost {
-    /// The policy for requests no `#[cors]` route serves: unknown paths (`404`), methods a path
-    /// does not serve (`405`), routes without `#[cors]`, `default_service`, files. It is a named
-    /// policy, checked when it is declared: `default_policy(cors_runtime::named_policy!(API))`.
-    /// It answers preflights for the `methods` it lists, and none if it lists none. Without a
+    /// The policy for requests no `#[cors]` route serves: paths no resource matches (`404`),
+    /// methods no `#[cors]` route on the path serves (`405`), and, unless
+    /// [`leaving_routes_without_cors`](Self::leaving_routes_without_cors) says otherwise,
+    /// resources and routes without `#[cors]` (`/health`, `default_service`, files). It is a
+    /// named policy, checked when it is declared:
+    /// `default_policy(cors_runtime::named_policy!(crate::cors_policies::API))`. It answers
+    /// preflights for the `methods` it lists, and none if it lists none; its
+    /// `on_mismatch = "reject"` turns other origins away with `403` before the app runs. Without a
     /// default policy, those requests get no CORS headers.
     pub fn default_policy(self, policy: Policy) -> Self {
         Outermost {
             default: Some(policy.stored()),
+            ..self
+        }
+    }
+
+    /// Keeps resources and routes without `#[cors]` out of the default policy's reach: it then
+    /// answers only where no resource serves the request (`404`, and a `405` of a path whose only
+    /// resources are `#[cors]` routes). A route that must not be read cross-origin (`/health`
+    /// with internal details, an admin page) then stays that way without a `#[cors]` of its own.
+    pub fn leaving_routes_without_cors(self) -> Self {
+        Outermost {
+            default_covers_routes: false,
+            ..self
         }
     }
 }
@@ -125,6 +148,9 @@ where
             state: Rc::new(LayerState {
                 routes: OnceCell::new(),
                 default: self.default.map(PreparedPolicy::new),
+                default_covers_routes: self.default_covers_routes,
+                by_hand_handlers: self.default.is_some() && by_hand_handlers(),
+                nesting: Nesting::built(),
             }),
         }))
     }
@@ -135,6 +161,11 @@ struct LayerState {
     /// The app's `#[cors]` routes, read from its resource map at the first request.
     routes: OnceCell<RouteTable>,
     default: Option<Rc<PreparedPolicy>>,
+    default_covers_routes: bool,
+    /// Whether the program has handlers registered by hand (`handler::cors()`), which the route
+    /// table cannot see.
+    by_hand_handlers: bool,
+    nesting: Rc<Nesting>,
 }
 
 /// Whose policy answers a request.
@@ -143,8 +174,9 @@ struct LayerState {
 pub enum Whose {
     /// The route's that serves it.
     Route,
-    /// The default policy's: no `#[cors]` route serves it.
-    Default,
+    /// The default policy's: no `#[cors]` route serves it. `covers_routes`: also what a
+    /// resource without `#[cors]` answers.
+    Default { covers_routes: bool },
 }
 
 impl LayerState {
@@ -167,13 +199,37 @@ impl LayerState {
         };
         match routes.lookup(request) {
             Lookup::Route(policy) => Some((policy.clone(), Whose::Route)),
-            Lookup::NoRoute => self.default.clone().map(|policy| (policy, Whose::Default)),
+            Lookup::NoRoute => {
+                let default = self.default.as_ref()?;
+                // A resource this layer did not register may be a handler registered by hand
+                // with a `#[cors]` policy of its own, which the default must not answer for.
+                let routes_left = !self.default_covers_routes || self.by_hand_handlers;
+                if routes_left && routes.another_resource_matches(request) {
+                    return None;
+                }
+                // A default that lists no method answers no preflight, rather than an empty
+                // `Access-Control-Allow-Methods`.
+                if is_preflight(request.head()) && default.preflight.methods.is_empty() {
+                    return None;
+                }
+                let covers_routes = self.default_covers_routes;
+                Some((default.clone(), Whose::Default { covers_routes }))
+            }
             Lookup::Uncertain(why) => {
                 left_to_the_app(request, &why);
                 None
             }
         }
     }
+}
+
+/// Whether any `#[cors]` handler of the program is registered by hand: its policy has no routing
+/// attribute's paths, and is not a named policy used as a value (`named_policy!`), which is
+/// stored under the policy's own name.
+fn by_hand_handlers() -> bool {
+    crate::policies()
+        .iter()
+        .any(|policy| policy.paths().is_empty() && policy.named_policy() != Some(policy.route()))
 }
 
 /// Says why `outermost()` left a request to the app (debug level, target `cors_runtime`).
@@ -210,13 +266,13 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, mut req: ServiceRequest) -> Self::Future {
+    fn call(&self, req: ServiceRequest) -> Self::Future {
         // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
-        // a browser's). Under another `outermost()`, that one answers.
-        if !req.headers().contains_key(ORIGIN) || marks::outer_layer_in_charge(req.request()) {
+        // a browser's). Inside another `outermost()`, that one answers.
+        let origin = read_origin(req.request());
+        if matches!(origin, Ok(None)) || self.state.nesting.steps_aside(req.request()) {
             return LayerFuture::passed(self.service.call(req));
         }
-        marks::mark_outer_layer_in_charge(&mut req);
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
         let Some((policy, whose)) = self.state.policy_for(&req) else {
@@ -227,7 +283,7 @@ where
         if is_preflight(req.head()) {
             return LayerFuture::own(req, Own::Preflight(policy));
         }
-        let judged = judge(&policy, req.request());
+        let judged = judge_read(&policy, origin, req.request());
         flow::actual(&self.service, &policy, req, judged, whose)
     }
 }
@@ -253,10 +309,8 @@ impl Layer for OutermostLayer {
     {
         if let OriginVerdict::Refused(reason) = verdict {
             // A route's layer rejects for its route; the default policy has no layer but this one.
-            if whose == Whose::Default
-                && policy.reject_mismatch
-                && !reject::is_same_origin(&request)
-            {
+            let default = matches!(whose, Whose::Default { .. });
+            if default && policy.reject_mismatch && !reject::is_same_origin(&request) {
                 log::log(policy.route, Outcome::Rejected, request.head(), &[reason]);
                 return LayerFuture::own(request, Own::Rejected);
             }
@@ -317,6 +371,13 @@ impl After for Watch {
     fn response<B>(self, mut response: ServiceResponse<B>) -> ServiceResponse<B> {
         let request = response.request();
         if marks::answered_inside(request) {
+            return response;
+        }
+        let leaves_routes = self.whose
+            == Whose::Default {
+                covers_routes: false,
+            };
+        if leaves_routes && marks::routed_to_a_resource(request) {
             return response;
         }
         if self.whose == Whose::Route && marks::routed_to_a_resource(request) {

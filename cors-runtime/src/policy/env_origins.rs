@@ -73,7 +73,7 @@ impl EnvOrigins {
     /// Reads and checks the variable the first time, together with the route's own `origins`;
     /// later calls give the first answer, so the list cannot change under a running app. A
     /// refusal names the variable's owner: the named policy that declared it, or the route.
-    fn read(
+    pub(crate) fn read(
         &self,
         route: &str,
         named: &str,
@@ -88,7 +88,16 @@ impl EnvOrigins {
             let value = std::env::var(self.var);
             let value = match &value {
                 Ok(value) => Some(value.as_str()),
-                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotPresent) => {
+                    // Once: the variable is read once per process, whoever reads it first.
+                    log::info!(
+                        target: "cors_runtime",
+                        "{owner}: environment variable `{}` is not set; its origins come from \
+                         `origins` alone",
+                        self.var
+                    );
+                    None
+                }
                 Err(std::env::VarError::NotUnicode(_)) => {
                     return Err(format!(
                         "cors_runtime: {owner}: environment variable `{}` is not valid UTF-8",
@@ -102,6 +111,62 @@ impl EnvOrigins {
         read.as_ref().map_err(String::as_str)
     }
 }
+
+/// Checks every `origins_env` variable of the program now, as building an app would, so that a
+/// bad entry stops `main()` before the server binds its port rather than after ("listening on").
+/// Each variable is read once per process; the apps built later read the same answer.
+///
+/// ```
+/// fn main() -> std::process::ExitCode {
+///     if let Err(problems) = cors_runtime::check_origins_env() {
+///         eprintln!("{problems}");
+///         return std::process::ExitCode::FAILURE;
+///     }
+///     // HttpServer::new(..).bind(..)?.run() ...
+///     std::process::ExitCode::SUCCESS
+/// }
+/// ```
+pub fn check_origins_env() -> Result<(), OriginsEnvError> {
+    let mut problems = Vec::new();
+    for policy in crate::policies() {
+        let stored = policy.stored();
+        let Some(env) = &stored.runtime_origins.env else {
+            continue;
+        };
+        let listed = JoinedOrigins::new(stored.origins);
+        if let Err(problem) = env.read(stored.route, stored.named, listed) {
+            if !problems.iter().any(|known| known == problem) {
+                problems.push(problem.to_owned());
+            }
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(OriginsEnvError { problems }),
+    }
+}
+
+/// What [`check_origins_env`] found: one line per variable refused, naming the variable, the
+/// policy, the entry and the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginsEnvError {
+    problems: Vec<String>,
+}
+
+impl OriginsEnvError {
+    /// Each refusal, as the app would print it when built.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+}
+
+impl std::fmt::Display for OriginsEnvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for OriginsEnvError {}
 
 /// Parses the variable's value: entries separated by commas, spaces and tabs around each ignored.
 /// The entries and the route's own `origins` are checked as one list, with the rules a list of

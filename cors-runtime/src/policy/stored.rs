@@ -9,7 +9,7 @@ use crate::policy::env_origins::EnvOrigins;
 
 /// The policy of one annotated handler as the `#[cors]` macro stores it: a `static` of plain
 /// data, built from literals it has validated, in the encoding `cors_rules::stored` owns. Only
-/// generated code writes one and only this crate reads its fields; users read a [`Policy`].
+/// generated code writes one and only this crate reads its fields; users read a [`Policy`](crate::Policy).
 ///
 /// Its fields are shaped for the compiler as much as for the reader: an application has one such
 /// `static` per route, and its build pays for every part of it. Each generic enum value
@@ -25,13 +25,13 @@ pub struct StoredPolicy {
     /// The paths of the routing attribute, as written (without any scope prefix); empty for a
     /// handler registered by hand.
     pub paths: &'static [&'static str],
-    /// `origins`: a [`JoinedOrigins`].
+    /// `origins`: a [`JoinedOrigins`](cors_rules::stored::JoinedOrigins).
     pub origins: &'static str,
     /// `origins_env` and `origin_fn`, the sources of origins known only at run time.
     pub runtime_origins: &'static RuntimeOrigins,
-    /// The methods a page may use cross-origin: a [`JoinedNames`].
+    /// The methods a page may use cross-origin: a [`JoinedNames`](cors_rules::stored::JoinedNames).
     pub methods: &'static str,
-    /// `headers`: an [`AllowedHeaders`] in its stored form.
+    /// `headers`: an [`AllowedHeaders`](cors_rules::stored::AllowedHeaders) in its stored form.
     pub headers: &'static str,
     /// `expose_headers`: the value of `Access-Control-Expose-Headers`; empty if none.
     pub expose_headers: &'static str,

@@ -75,4 +75,3 @@ impl Guard for RouteGuard {
         self.serves(ctx) && self.route_guards.iter().all(|guard| guard.check(ctx))
     }
 }
-

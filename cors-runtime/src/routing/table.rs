@@ -39,8 +39,8 @@ use actix_web::error::UrlGenerationError;
 use actix_web::guard::Guard;
 use actix_web::HttpRequest;
 
-use super::recorder::{self, Recorded};
 use super::guard::RouteGuard;
+use super::recorder::{self, Recorded};
 use crate::policy::prepared::PreparedPolicy;
 
 /// The routed `#[cors]` handlers of one app, with their full patterns, in registration order.
@@ -72,6 +72,10 @@ struct Entry {
 struct StaticPath {
     indices: Vec<usize>,
     first_by_path: Option<Box<str>>,
+    /// The one entry that serves the path, when nothing else can: no other route of the table
+    /// matches it, the resource map finds this entry first, and only the entry's own methods
+    /// decide. Most paths of an API are such; their requests skip the general walk.
+    only: Option<usize>,
 }
 
 /// What the table says about a request.
@@ -185,7 +189,7 @@ impl RouteTable {
     }
 
     fn index(request: &HttpRequest, entries: Vec<Entry>, unrendered: Vec<Rc<str>>) -> RouteTable {
-        let mut static_paths: HashMap<_, StaticPath, _> = HashMap::default();
+        let mut static_paths: HashMap<Box<str>, StaticPath, _> = HashMap::default();
         let mut dynamic = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
             match entry.pattern.pattern() {
@@ -194,10 +198,24 @@ impl RouteTable {
                     .or_insert_with(|| StaticPath {
                         indices: Vec::new(),
                         first_by_path: first_by_path(request, pattern).map(Into::into),
+                        only: None,
                     })
                     .indices
                     .push(index),
                 _ => dynamic.push(index),
+            }
+        }
+        for (path, found) in static_paths.iter_mut() {
+            let [index] = found.indices[..] else {
+                continue;
+            };
+            let entry = &entries[index];
+            let alone = !dynamic
+                .iter()
+                .any(|&other| entries[other].pattern.is_match(path));
+            let first = found.first_by_path.as_deref() == Some(&*entry.resource_name);
+            if alone && first && entry.doubt.is_none() && !entry.guard.has_attribute_guards() {
+                found.only = Some(index);
             }
         }
         RouteTable {
@@ -214,6 +232,13 @@ impl RouteTable {
     pub(crate) fn lookup(&self, request: &ServiceRequest) -> Lookup<'_> {
         let path = request.match_info().as_str();
         let static_path = self.static_paths.get(path);
+        if let Some(index) = static_path.and_then(|found| found.only) {
+            let entry = &self.entries[index];
+            return match entry.guard.check(&request.guard_ctx()) {
+                true => Lookup::Route(&entry.prepared),
+                false => Lookup::NoRoute,
+            };
+        }
         let static_indices = static_path.map_or(&[][..], |found| &found.indices[..]);
         // A dynamic pattern registered before the static one still comes first, as in the router.
         let first_static = static_indices.first().copied().unwrap_or(usize::MAX);
@@ -275,6 +300,21 @@ impl RouteTable {
             }
         }
         Lookup::NoRoute
+    }
+}
+
+impl RouteTable {
+    /// Whether a resource this table did not register matches the request's path first: a route
+    /// or resource without `#[cors]`, files, a resource registered by hand.
+    pub(crate) fn another_resource_matches(&self, request: &ServiceRequest) -> bool {
+        let path = request.match_info().as_str();
+        let map = request.resource_map();
+        map.has_resource(path)
+            && !map.match_name(path).is_some_and(|name| {
+                self.entries
+                    .iter()
+                    .any(|entry| *entry.resource_name == *name)
+            })
     }
 }
 
