@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 export RUSTC_BOOTSTRAP=1
-for target in origin request_headers service; do
+for target in origin request_headers decision service; do
     mkdir -p "corpus/$target"
     log=$(mktemp)
     if ! cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" \

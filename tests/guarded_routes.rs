@@ -1,5 +1,5 @@
 //! Handlers on one path and method told apart by a routing attribute's `guard`: each answers the
-//! preflights of the requests it will serve, under its own policy (security review, item 1).
+//! preflights of the requests it will serve, under its own policy (SECURITY.md, S16).
 //!
 //! The admin handler is registered first and only serves the admin host; the public handler
 //! serves every other host. Before preflights passed the routes' guards, the admin policy

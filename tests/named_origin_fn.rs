@@ -1,7 +1,6 @@
 //! A named policy's `origin_fn` is the function in scope where the policy is declared, wherever
-//! the policy is used (security review, item 2). Before, the path travelled to each route as
-//! tokens and was resolved there: a route module with a function of the same name swapped in its
-//! own, and granted every origin with credentials.
+//! the policy is used (SECURITY.md, S17): a path resolved at each route would let a route module
+//! with a function of the same name swap in its own, and grant every origin with credentials.
 
 use actix_web::http::header::*;
 use actix_web::http::Method;

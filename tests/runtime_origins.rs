@@ -165,7 +165,7 @@ async fn a_missing_variable_without_static_origins_stops_the_app() {
 }
 
 /// The variable's entries and the route's literals are one list: an entry equal to a literal is
-/// refused like a literal listed twice (security review, item 4).
+/// refused like a literal listed twice (SECURITY.md, S18).
 #[actix_web::test]
 #[should_panic(
     expected = "cors_runtime: route `env_repeats_literal`: environment variable \
@@ -241,7 +241,7 @@ async fn origin_fn_decides_unlisted_origins_and_sees_only_serialized_origins() {
         "https://acme.tenants.example.org:443",
         "https://acme.tenants.example.org ",
         "https://user@acme.tenants.example.org",
-        // Not a punycode label a browser could produce (security review, item 4).
+        // Not a punycode label a browser could produce (SECURITY.md, S19).
         "https://xn--a.tenants.example.org",
         "https://xn--.tenants.example.org",
         // Pages of other schemes send `null`; only embedders registering the scheme send these,

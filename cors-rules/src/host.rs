@@ -236,7 +236,7 @@ pub(crate) fn canonical_host(host: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Security review, item 4: `origin_fn`, patterns and literals only ever meet hosts a browser
+    /// SECURITY.md, S19: `origin_fn`, patterns and literals only ever meet hosts a browser
     /// can send, and `xn--a` is none.
     #[test]
     fn punycode_labels_must_decode_to_a_name() {

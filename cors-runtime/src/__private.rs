@@ -1,6 +1,11 @@
 //! What generated code needs and users do not: not part of the public API.
 
 pub use actix_web;
+
+/// The decision core, for the property tests and fuzz targets that call it without actix-web.
+pub mod decision {
+    pub use crate::decision::{origin, preflight, refusal, same_origin};
+}
 pub use cors_macros::__policy_value as policy_value;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub use inventory;

@@ -61,4 +61,15 @@ mod tests {
             "copy src/attribute_reference.md into README.md"
         );
     }
+
+    /// The macro's own docs (an editor's hover on `#[cors]`) carry the same reference: the macro
+    /// crate is published on its own, so it keeps a copy.
+    #[test]
+    fn the_macro_carries_the_attribute_reference() {
+        assert_eq!(
+            include_str!("attribute_reference.md"),
+            include_str!("../../cors-macros/src/attribute_reference.md"),
+            "copy cors-runtime/src/attribute_reference.md to cors-macros/src/"
+        );
+    }
 }

@@ -5,6 +5,7 @@
 //!     cargo test --test properties                  # PROPTEST_CASES=5000 for a longer run
 
 mod app_check;
+mod decision;
 mod guarded;
 mod outermost;
 mod reference;
@@ -136,7 +137,7 @@ fn value(bytes: &[u8]) -> HeaderValue {
     HeaderValue::from_bytes(bytes).expect("generated header bytes are valid header value bytes")
 }
 
-fn policy_and_origin() -> impl Strategy<Value = (RefPolicy, Vec<u8>)> {
+pub(crate) fn policy_and_origin() -> impl Strategy<Value = (RefPolicy, Vec<u8>)> {
     policy().prop_flat_map(|policy| {
         let origin = origin_for(&policy);
         (Just(policy), origin)

@@ -299,7 +299,7 @@ mod tests {
     }
 
     /// The variable and the route's own `origins` obey the rules of one list, as two lists of
-    /// literals merged into one would (security review, item 4).
+    /// literals merged into one would (SECURITY.md, S18).
     #[test]
     fn entries_are_checked_together_with_the_routes_origins() {
         let route = JoinedOrigins::new("https://app.example.com https://*.preview.example.com");
