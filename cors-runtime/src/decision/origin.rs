@@ -35,6 +35,8 @@ pub enum ListMatch {
 }
 
 impl OriginLists {
+    /// Splits the policy's origins into exact values (looked up by index) and the patterns
+    /// tried one by one; `env` is the `origins_env` list, read once at start-up.
     pub fn new(origins: JoinedOrigins<'static>, env: Option<&'static OriginList>) -> Self {
         let mut exact = Vec::new();
         let mut patterns = Vec::new();

@@ -22,8 +22,11 @@ use super::refusal::Refusal;
 /// sent twice, it is not guessed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Single<'a> {
+    /// Not sent.
     Missing,
+    /// Sent more than once: refused rather than picking one.
     Repeated,
+    /// Sent once, with this value.
     One(&'a [u8]),
 }
 
@@ -122,7 +125,9 @@ impl HeaderRule {
 /// What a preflight of an allowed origin must pass.
 #[derive(Debug)]
 pub struct PreflightRules {
+    /// Which `Access-Control-Request-Method` values are granted.
     pub methods: MethodRule,
+    /// Which `Access-Control-Request-Headers` names are granted.
     pub headers: HeaderRule,
     /// `private_network = true`.
     pub private_network: bool,

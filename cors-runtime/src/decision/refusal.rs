@@ -13,8 +13,11 @@ use std::fmt;
 /// only when the `cors_runtime` debug log is enabled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal<'a> {
+    /// The request has no `Origin` header.
     NoOrigin,
+    /// The request has more than one `Origin` header: none is guessed at.
     RepeatedOrigin,
+    /// No list of the policy names the origin, and its `origin_fn` (if any) said no.
     OriginNotListed,
     /// The policy's `origin_fn` reads app data the app does not hold.
     OriginFnAppDataMissing,
@@ -22,14 +25,20 @@ pub enum Refusal<'a> {
     OriginFnAppDataDiffers,
     /// The policy's `async` `origin_fn` gave no answer within its `origin_fn_timeout`.
     OriginFnTimedOut {
+        /// The policy's `origin_fn_timeout`, in seconds.
         after_secs: u32,
     },
+    /// A preflight without `Access-Control-Request-Method`, or with it sent twice.
     RequestMethodMissing,
+    /// The requested method (this value) is not in the policy's `methods`.
     MethodNotAllowed(&'a [u8]),
     /// The method is listed, but in another case (`patch` for `PATCH`): browsers uppercase only
     /// DELETE, GET, HEAD, OPTIONS, POST and PUT (Fetch Standard, "normalize a method").
     MethodInAnotherCase(&'a [u8]),
+    /// The requested header (this name) is not in the policy's `headers`.
     HeaderNotAllowed(&'a [u8]),
+    /// The preflight asks for private network access and the policy does not set
+    /// `private_network = true`.
     PrivateNetworkNotEnabled,
 }
 
