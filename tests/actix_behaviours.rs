@@ -135,6 +135,75 @@ async fn the_resource_map_finds_the_first_resource_by_path() {
     );
 }
 
+/// 3, continued. `match_name` answers with a borrow of the name the node stores: the same node
+///    always at the same address, two nodes of one name at two, and a nested map of names, added
+///    to the app, at the address its own `match_name` gave before it was added. For a leaf the
+///    router picked, `HttpRequest::match_name()` names that leaf, even where a resource registered
+///    before it matches the path.
+#[actix_web::test]
+async fn a_node_is_told_apart_by_the_address_of_its_name() {
+    thread_local!(static REGISTERED_AT: Cell<usize> = const { Cell::new(0) });
+    struct WithNames;
+    impl actix_web::dev::HttpServiceFactory for WithNames {
+        fn register(self, config: &mut actix_web::dev::AppService) {
+            let rdef = ResourceDef::new("/shared/{id}");
+            let mut names = actix_web::dev::ResourceMap::new(rdef.clone());
+            let mut name = ResourceDef::new("");
+            name.set_name("shared");
+            names.add(&mut name, None);
+            let at = names
+                .match_name("/shared/7")
+                .map_or(0, |name| name.as_ptr() as usize);
+            REGISTERED_AT.set(at);
+            let route = web::route().to(named("nested"));
+            config.register_service(rdef, None, route, Some(Rc::new(names)));
+        }
+    }
+    async fn leaf(req: HttpRequest) -> HttpResponse {
+        HttpResponse::Ok().body(req.match_name().unwrap_or("none").to_owned())
+    }
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::resource("/shared/static")
+                    .name("shared")
+                    .guard(guard::Put())
+                    .to(named("put")),
+            )
+            .service(WithNames)
+            .service(
+                web::resource("/leaf/{id}")
+                    .name("first")
+                    .guard(guard::Put())
+                    .to(named("put")),
+            )
+            .service(web::resource("/leaf/{id}").name("second").to(leaf))
+            .default_service(web::to(|req: HttpRequest| {
+                let map = req.resource_map();
+                let at = |path| {
+                    map.match_name(path)
+                        .map_or(0, |name| name.as_ptr() as usize)
+                };
+                let answer = format!(
+                    "{} {} {}",
+                    at("/shared/static") == at("/shared/static"),
+                    at("/shared/static") != at("/shared/7"),
+                    at("/shared/7") == REGISTERED_AT.get(),
+                );
+                ready(HttpResponse::Ok().body(answer))
+            })),
+    )
+    .await;
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/probe")).await,
+        "200 true true true"
+    );
+    assert_eq!(
+        body_of(&app, TestRequest::get().uri("/leaf/1")).await,
+        "200 second"
+    );
+}
+
 /// 4. `url_for` renders a named node's full path, scope prefixes included, filling dynamic
 ///    segments in order and percent-encoding what a URL path cannot hold.
 #[actix_web::test]
@@ -245,6 +314,29 @@ async fn a_data_container_added_to_a_request_is_its_own() {
         body_of(&app, TestRequest::get().uri("/other")).await,
         "200 false false"
     );
+}
+
+/// 8, continued. `AppService::is_root()` is `false` while a scope's services register, an empty
+///    scope's too.
+#[actix_web::test]
+async fn a_service_knows_whether_it_registers_in_a_scope() {
+    thread_local!(static SEEN: std::cell::RefCell<Vec<bool>> = const { std::cell::RefCell::new(Vec::new()) });
+    struct Sees;
+    impl actix_web::dev::HttpServiceFactory for Sees {
+        fn register(self, config: &mut actix_web::dev::AppService) {
+            SEEN.with_borrow_mut(|seen| seen.push(config.is_root()));
+            web::resource("/r").to(named("r")).register(config)
+        }
+    }
+    SEEN.with_borrow_mut(Vec::clear);
+    let _app = test::init_service(
+        App::new()
+            .service(Sees)
+            .service(web::scope("").service(Sees))
+            .service(web::scope("/s").service(web::scope("/t").service(Sees))),
+    )
+    .await;
+    assert_eq!(SEEN.with_borrow(Vec::clone), [true, false, false]);
 }
 
 /// 8. An app registers every service before it builds any middleware, on the thread that builds

@@ -25,6 +25,8 @@ pub const OUTERMOST: &str = "/outr";
 /// response body as any middleware answering by itself must (see [`PassThrough`]): the cost of a
 /// middleware layer as such, which `outermost()` pays too.
 pub const PASS_THROUGH: &str = "/pass";
+/// A request to a `#[cors]` route whose pattern has a dynamic segment (`/dyna/{id}`).
+pub const DYNAMIC: &str = "/dyna/7";
 
 pub fn hello() -> HttpResponse {
     HttpResponse::Ok()
@@ -86,6 +88,18 @@ async fn with_cors_in_outermost() -> HttpResponse {
 )]
 #[get("/pass")]
 async fn with_cors_in_pass_through() -> HttpResponse {
+    hello()
+}
+
+/// `with_cors` on a path with a dynamic segment, requested as [`DYNAMIC`].
+#[cors(
+    origins = ["https://app.example.com"],
+    headers = ["Content-Type"],
+    expose_headers = ["X-Request-Id"],
+    max_age = 600
+)]
+#[get("/dyna/{id}")]
+async fn with_cors_on_a_dynamic_path() -> HttpResponse {
     hello()
 }
 
@@ -274,6 +288,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         RELOADABLE,
         ASYNC_CHECK,
         ASYNC_CHECK_UNCACHED,
+        DYNAMIC,
     ] {
         configure_one(path, config);
     }
@@ -305,6 +320,9 @@ pub fn configure_one(path: &str, config: &mut web::ServiceConfig) {
         }
         PASS_THROUGH => {
             config.service(with_cors_in_pass_through);
+        }
+        DYNAMIC => {
+            config.service(with_cors_on_a_dynamic_path);
         }
         TWO_HANDLERS => {
             config.service(two_handlers_get).service(two_handlers_put);
@@ -396,6 +414,20 @@ pub const CORS_PREFLIGHT_REFUSED: Shape = shape(
     Some(REFUSED_ORIGIN),
     true,
     403,
+);
+pub const CORS_DYNAMIC_ALLOWED: Shape = shape(
+    "#[cors] GET on a dynamic path, allowed origin",
+    DYNAMIC,
+    Some(ALLOWED_ORIGIN),
+    false,
+    200,
+);
+pub const CORS_DYNAMIC_PREFLIGHT: Shape = shape(
+    "#[cors] preflight on a dynamic path, allowed",
+    DYNAMIC,
+    Some(ALLOWED_ORIGIN),
+    true,
+    204,
 );
 pub const ACTIX_CORS_ALLOWED: Shape = shape(
     "actix-cors GET, allowed origin",

@@ -110,7 +110,7 @@ pub(crate) enum Own {
     Preflight(Rc<PreparedPolicy>),
     /// An actual request from a disallowed origin (`on_mismatch = "reject"`).
     Rejected,
-    /// A preflight this layer must not answer with its policy (see `routing::register`).
+    /// A preflight this layer must not answer with its policy (see `routing::owner`).
     NotOurs,
 }
 

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use actix_web::dev::{Extensions, ServiceRequest};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 
-/// A CORS layer inside `outermost()` (a route's, or another `outermost()` on a scope) answered
+/// A CORS layer inside `outermost()` (a route's) answered
 /// this request: its answer stands.
 struct AnsweredInside;
 

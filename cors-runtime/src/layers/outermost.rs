@@ -26,7 +26,8 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::HeaderMap;
+use actix_web::http::header::{HeaderMap, ORIGIN};
+use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest};
 
 use super::decorate::decorate;
@@ -44,7 +45,7 @@ use crate::policy::prepared::PreparedPolicy;
 use crate::policy::stored::StoredPolicy;
 use crate::policy::view::Policy;
 use crate::routing::recorder;
-use crate::routing::table::{Lookup, RouteTable};
+use crate::routing::table::{Beyond, Lookup, RouteTable};
 
 /// CORS in front of the app's other middleware: wrap it last, so that it runs first.
 ///
@@ -104,9 +105,11 @@ impl Clone for Outermost {
 
 impl Outermost {
     /// The policy for requests no `#[cors]` route serves: paths no resource matches (`404`),
-    /// methods no `#[cors]` route on the path serves (`405`), and, unless
-    /// [`leaving_routes_without_cors`](Self::leaving_routes_without_cors) says otherwise,
-    /// resources and routes without `#[cors]` (`/health`, `default_service`, files). It is a
+    /// and, unless [`leaving_routes_without_cors`](Self::leaving_routes_without_cors) says
+    /// otherwise, methods the `#[cors]` routes on a path do not serve, and resources and routes
+    /// without `#[cors]` (`/health`, `default_service`, files). It never answers for a handler
+    /// registered by hand with a `#[cors]` policy of its own, nor, in a program that has one, for
+    /// a method the `#[cors]` routes on a path refuse, which such a handler may serve. It is a
     /// named policy, checked when it is declared:
     /// `default_policy(cors_runtime::named_policy!(crate::cors_policies::API))`. It answers
     /// preflights for the `methods` it lists, and none if it lists none; its
@@ -120,9 +123,11 @@ impl Outermost {
     }
 
     /// Keeps resources and routes without `#[cors]` out of the default policy's reach: it then
-    /// answers only where no resource serves the request (`404`, and a `405` of a path whose only
-    /// resources are `#[cors]` routes). A route that must not be read cross-origin (`/health`
-    /// with internal details, an admin page) then stays that way without a `#[cors]` of its own.
+    /// answers only where no resource matches the path, and decorates only the `404` (or `405`)
+    /// the app answers there, not a page its `default_service` serves. A route that must not be
+    /// read cross-origin (`/health` with internal details, an admin page) then stays that way
+    /// without a `#[cors]` of its own. A request for a method no `#[cors]` route on its path
+    /// serves is left alone too: another resource may serve it.
     pub fn leaving_routes_without_cors(self) -> Self {
         Outermost {
             default_covers_routes: false,
@@ -165,7 +170,7 @@ struct LayerState {
     /// Whether the program has handlers registered by hand (`handler::cors()`), which the route
     /// table cannot see.
     by_hand_handlers: bool,
-    nesting: Rc<Nesting>,
+    nesting: Nesting,
 }
 
 /// Whose policy answers a request.
@@ -199,12 +204,22 @@ impl LayerState {
         };
         match routes.lookup(request) {
             Lookup::Route(policy) => Some((policy.clone(), Whose::Route)),
-            Lookup::NoRoute => {
+            Lookup::NoRoute(beyond) => {
                 let default = self.default.as_ref()?;
                 // A resource this layer did not register may be a handler registered by hand
                 // with a `#[cors]` policy of its own, which the default must not answer for.
                 let routes_left = !self.default_covers_routes || self.by_hand_handlers;
-                if routes_left && routes.another_resource_matches(request) {
+                let others_may_serve = match beyond {
+                    Beyond::NoRouteMatches => routes.another_resource_matches(request),
+                    // What the router gives the request to after the routes that refuse it is
+                    // out of sight: any resource, a handler registered by hand included.
+                    Beyond::RoutesRefuse => true,
+                };
+                if routes_left && others_may_serve {
+                    left_to_the_app(
+                        request,
+                        &"another resource may serve it, which the default policy does not cover",
+                    );
                     return None;
                 }
                 // A default that lists no method answers no preflight, rather than an empty
@@ -266,13 +281,13 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, req: ServiceRequest) -> Self::Future {
+    fn call(&self, mut req: ServiceRequest) -> Self::Future {
         // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
         // a browser's). Inside another `outermost()`, that one answers.
-        let origin = read_origin(req.request());
-        if matches!(origin, Ok(None)) || self.state.nesting.steps_aside(req.request()) {
+        if !req.headers().contains_key(ORIGIN) || self.state.nesting.steps_aside(&mut req) {
             return LayerFuture::passed(self.service.call(req));
         }
+        let origin = read_origin(req.request());
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
         let Some((policy, whose)) = self.state.policy_for(&req) else {
@@ -354,6 +369,20 @@ impl Watch {
         }
     }
 
+    /// Leaving routes without `#[cors]` alone, the default covers only the answers that no
+    /// resource serves the request: an app's `default_service` may serve a page.
+    fn leaves_alone(&self, status: StatusCode) -> bool {
+        let nothing_here = matches!(
+            status,
+            StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED
+        );
+        self.whose
+            == Whose::Default {
+                covers_routes: false,
+            }
+            && !nothing_here
+    }
+
     fn decorate(&self, headers: &mut HeaderMap) {
         if let (OriginVerdict::Refused(reason), Some(shown)) = (&self.verdict, &self.shown) {
             log::emit_refusal(
@@ -377,7 +406,9 @@ impl After for Watch {
             == Whose::Default {
                 covers_routes: false,
             };
-        if leaves_routes && marks::routed_to_a_resource(request) {
+        if self.leaves_alone(response.status())
+            || leaves_routes && marks::routed_to_a_resource(request)
+        {
             return response;
         }
         if self.whose == Whose::Route && marks::routed_to_a_resource(request) {
@@ -401,7 +432,7 @@ impl After for Watch {
     // the route's own, which the route's layer decorates.
     fn error(self, error: &mut Error) {
         error.add_response_mapper(move |mut response| {
-            if !marks::settled_by_route(&response) {
+            if !marks::settled_by_route(&response) && !self.leaves_alone(response.status()) {
                 self.decorate(response.headers_mut());
             }
             response

@@ -2,37 +2,71 @@
 //! answer ([`PreflightOwner`]).
 
 use std::cell::Cell;
+use std::fmt;
 use std::rc::Rc;
 
 use actix_web::dev::ServiceRequest;
 
-use super::recorder;
+use super::nodes::{self, first_by_path, Place};
 
 /// Whether a preflight the router gave this route's entry is this route's to answer.
 ///
-/// The router picks the entry for a preflight by the method it announces (see [`RouteGuard`]),
-/// but a resource registered earlier may refuse the `OPTIONS` request and yet take the actual
-/// request that follows (actix-web's own `#[get]` has a method guard): then this route would grant
-/// a request another resource serves. So the route answers only when the resource the app's
-/// resource map finds first for the path, by path alone, is this route or another routed
-/// `#[cors]` handler, whose guard refused the preflight and so refuses its actual request too.
-/// Anything else comes first: the preflight is refused, and the reason logged.
+/// The router picks the entry for a preflight by the method it announces (see `RouteGuard`), but
+/// a resource registered earlier may refuse the `OPTIONS` request and yet take the actual request
+/// that follows (actix-web's own `#[get]` has a method guard): then this route would grant a
+/// request another resource serves. So the route answers only when the resource the app's
+/// resource map finds first for the path, by path alone, is this route, or another routed
+/// `#[cors]` handler, whose guard refused the preflight as the router asked it, and so refuses
+/// the actual request too. Anything else comes first: the preflight is refused, and the reason
+/// logged. Resources are told apart by their place in the resource map, not their names, which
+/// actix-web does not keep unique (see `nodes`).
 #[derive(Debug, Clone)]
 pub(crate) struct PreflightOwner {
-    resource_name: Rc<str>,
-    /// Whether the path has no dynamic segment: then the answer is the same for every preflight,
-    /// and kept after the first.
-    is_static: bool,
+    /// This route's place in the resource map.
+    place: Rc<Place>,
+    /// Kept after the first preflight to a path without dynamic segments (scope prefixes
+    /// included), which gets the same answer every time.
     known: Rc<Cell<Option<bool>>>,
 }
 
+/// Why a preflight is not the route's to answer, for the debug log.
+enum NotOwned<'a> {
+    /// The route's own place in the resource map is unknown.
+    Unplaced,
+    /// A resource that is not a `#[cors]` route (`None`: unnamed, or a scope) comes first.
+    Other(Option<&'a str>),
+}
+
+impl fmt::Display for NotOwned<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotOwned::Unplaced => f.write_str(
+                "cors_runtime could not learn which place in the resource map this route holds \
+                 (see the warning given when it was registered)",
+            ),
+            NotOwned::Other(first) => write!(
+                f,
+                "resource `{}`, which is not a `#[cors]` route, comes first for this path, and \
+                 may serve the actual request; register this route before it, or give it \
+                 `#[cors]`",
+                first.unwrap_or("(unnamed, or a scope)")
+            ),
+        }
+    }
+}
+
 impl PreflightOwner {
-    pub(crate) fn new(resource_name: &str, path: &str) -> Self {
+    pub(crate) fn new(place: Rc<Place>) -> Self {
         PreflightOwner {
-            resource_name: resource_name.into(),
-            is_static: !path.contains('{'),
+            place,
             known: Rc::default(),
         }
+    }
+
+    /// Learns the route's place from a request the router gave it, if it is not known yet.
+    #[inline]
+    pub(crate) fn learn(&self, req: &ServiceRequest) {
+        self.place.learn(req.request());
     }
 
     pub(crate) fn owns(&self, req: &ServiceRequest) -> bool {
@@ -40,23 +74,30 @@ impl PreflightOwner {
             return known;
         }
         let path = req.match_info().as_str();
-        let first = req.request().resource_map().match_name(path);
-        let owns = first.is_some_and(|first| {
-            *first == *self.resource_name || recorder::is_cors_resource(first)
-        });
-        if !owns {
-            log::debug!(
-                target: "cors_runtime",
-                "{}: OPTIONS {path} preflight refused with 403: resource `{}`, which is not a \
-                 `#[cors]` route, comes first for this path, and may serve the actual request; \
-                 register this route before it, or give it `#[cors]`",
-                self.resource_name,
-                first.unwrap_or("(unnamed)")
-            );
-        }
-        if self.is_static {
+        let owns = match self.judge(req, path) {
+            Ok(()) => true,
+            Err(why) => {
+                log::debug!(
+                    target: "cors_runtime",
+                    "{}: OPTIONS {path} preflight refused with 403: {why}",
+                    self.place.name(),
+                );
+                false
+            }
+        };
+        if req.match_info().segment_count() == 0 {
             self.known.set(Some(owns));
         }
         owns
+    }
+
+    fn judge<'a>(&self, req: &'a ServiceRequest, path: &str) -> Result<(), NotOwned<'a>> {
+        let own = self.place.learn(req.request()).ok_or(NotOwned::Unplaced)?;
+        let first = first_by_path(req.request(), path).ok_or(NotOwned::Other(None))?;
+        if first.node == own || nodes::is_cors_node(req.request(), path, first) {
+            Ok(())
+        } else {
+            Err(NotOwned::Other(Some(first.name)))
+        }
     }
 }

@@ -8,9 +8,9 @@
 //! costs nothing more than actix-web's own.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 
 use super::guard::RouteGuard;
+use super::nodes::NodeId;
 use crate::policy::stored::StoredPolicy;
 
 /// One path of a routed `#[cors]` handler, as its registration records it.
@@ -18,21 +18,25 @@ pub(crate) struct Recorded {
     /// The name only this registration's place in the resource map holds, by which the app's
     /// resource map renders its full path.
     pub(crate) hidden_name: String,
-    /// The resource's own name (the routing attribute's `name`, else the handler's): what the
-    /// resource map answers for a path that reaches it first.
+    /// The place itself, if it could be learnt (see `nodes`).
+    pub(crate) node: Option<NodeId>,
+    /// The resource's own name (the routing attribute's `name`, else the handler's), for
+    /// messages.
     pub(crate) resource_name: String,
     /// The path as registered, without scope prefixes.
     pub(crate) path: String,
     /// The route's guard in the router: its methods and its attribute's `guard`s.
     pub(crate) guard: RouteGuard,
     pub(crate) policy: &'static StoredPolicy,
+    /// Whether the route is registered in a `web::scope` (any, `web::scope("")` too), which
+    /// takes every path its prefix matches, rather than on the app itself.
+    pub(crate) in_scope: bool,
 }
 
 thread_local! {
     static RECORDED: RefCell<Vec<Recorded>> = const { RefCell::new(Vec::new()) };
     static NEXT_NAME: Cell<u64> = const { Cell::new(0) };
     static OUTERMOST_EXPECTED: Cell<bool> = const { Cell::new(false) };
-    static CORS_RESOURCE_NAMES: RefCell<Option<HashSet<Box<str>>>> = const { RefCell::new(None) };
     static REGISTERED: RefCell<Vec<Registered>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -58,21 +62,6 @@ pub(crate) fn registered() -> Vec<Registered> {
     REGISTERED.with_borrow(Vec::clone)
 }
 
-/// Notes that a routed `#[cors]` handler registers a resource named `name`, on any thread,
-/// whether or not the app has an `outermost()`: see [`is_cors_resource`].
-pub(crate) fn note_cors_resource(name: &str) {
-    CORS_RESOURCE_NAMES.with_borrow_mut(|names| {
-        names.get_or_insert_with(HashSet::new).insert(name.into());
-    });
-}
-
-/// Whether a resource named `name` is a routed `#[cors]` handler's, registered on this thread: its
-/// guard in the router is one this crate knows.
-pub(crate) fn is_cors_resource(name: &str) -> bool {
-    CORS_RESOURCE_NAMES
-        .with_borrow(|names| names.as_ref().is_some_and(|names| names.contains(name)))
-}
-
 /// Called when an `outermost()` is made or cloned: apps this thread builds from now on may have
 /// it, so their routes are recorded.
 pub(crate) fn expect_outermost() {
@@ -85,26 +74,15 @@ pub(crate) fn outermost_expected() -> bool {
     OUTERMOST_EXPECTED.get()
 }
 
-/// Records one path of a routed handler while the app is built; returns the hidden name to give
-/// the route's place in the resource map.
-pub(crate) fn record(
-    path: &str,
-    resource_name: &str,
-    guard: RouteGuard,
-    policy: &'static StoredPolicy,
-) -> String {
+/// A name no other registration's place in the resource map holds.
+pub(crate) fn next_hidden_name() -> String {
     let number = NEXT_NAME.with(|next| next.replace(next.get() + 1));
-    let hidden_name = format!("__cors_runtime_route_{number}");
-    RECORDED.with_borrow_mut(|recorded| {
-        recorded.push(Recorded {
-            hidden_name: hidden_name.clone(),
-            resource_name: resource_name.to_owned(),
-            path: path.to_owned(),
-            guard,
-            policy,
-        })
-    });
-    hidden_name
+    format!("__cors_runtime_route_{number}")
+}
+
+/// Records one path of a routed handler while the app is built.
+pub(crate) fn record(recorded: Recorded) {
+    RECORDED.with_borrow_mut(|all| all.push(recorded));
 }
 
 /// Runs `read` over every route recorded on this thread, in registration order (the routes of

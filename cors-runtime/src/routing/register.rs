@@ -15,11 +15,12 @@
 //!
 //! On a thread that builds an app with `outermost()`, the entry's place in the resource map also
 //! holds a hidden name unique to the registration, by which that layer renders the route's full
-//! path, scope prefixes included (see `table`). A place with two names is a node with two
-//! children, where actix-web otherwise has a leaf, and for such a node actix-web answers
+//! path, scope prefixes included (see `table`), and by which the place itself is learnt when it
+//! is registered (see `nodes`). A place with two names is a node with two children, where
+//! actix-web otherwise has a leaf, and for such a node actix-web answers
 //! `HttpRequest::match_name()` and `match_pattern()` by searching the resource map by path alone:
-//! the same answers, unless a route registered earlier has a pattern that also matches the path
-//! but not the method. Apps without `outermost()` keep the leaf.
+//! the same answers, unless a resource registered earlier has a pattern that also matches the
+//! path but not the method. Apps without `outermost()` keep the leaf.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,6 +37,7 @@ use actix_web::{Error, Route};
 use pin_project_lite::pin_project;
 
 use super::guard::RouteGuard;
+use super::nodes::{self, Place};
 use super::owner::PreflightOwner;
 use super::recorder;
 use crate::layers::marks::Marking;
@@ -74,22 +76,42 @@ pub fn register_route(
         route_guards: route_guards.into(),
     };
     let mut rdef = ResourceDef::new(path.as_str());
-    recorder::note_cors_resource(name);
     recorder::note_registered(recorder::Registered {
         resource_name: name.into(),
         path: path.as_str().into(),
         policy,
         guarded: guard.has_attribute_guards(),
     });
-    let owner = PreflightOwner::new(name, &path);
     let outermost_expected = recorder::outermost_expected();
-    let names = if outermost_expected {
-        let hidden_name = recorder::record(&path, name, guard.clone(), policy);
-        Some(Rc::new(resource_names(&rdef, name, &hidden_name)))
+    let (names, place) = if outermost_expected {
+        let hidden_name = recorder::next_hidden_name();
+        let names = Rc::new(resource_names(&rdef, name, &hidden_name));
+        let node = nodes::own_node(&rdef, &names);
+        if node.is_none() {
+            super::warn_once(format!(
+                "route `{}` ({name}): cors_runtime cannot build a path its pattern `{path}` \
+                 matches (a segment's regex uses syntax it does not read), so it cannot tell \
+                 which resource comes first for the route's paths: `outermost()` does not answer \
+                 for it, and its own layer refuses its preflights; write the segment's regex with \
+                 classes, groups, alternation and repetition only",
+                policy.route
+            ));
+        }
+        recorder::record(recorder::Recorded {
+            hidden_name,
+            node,
+            resource_name: name.to_owned(),
+            path: path.clone(),
+            guard: guard.clone(),
+            policy,
+            in_scope: !config.is_root(),
+        });
+        (Some(names), Place::new(name, &path, false, node))
     } else {
         rdef.set_name(name);
-        None
+        (None, Place::new(name, &path, true, None))
     };
+    let owner = PreflightOwner::new(place);
     let guards: Vec<Box<dyn Guard>> = vec![Box::new(guard)];
     let factory = RouteFactory {
         route,

@@ -10,16 +10,19 @@
 //!
 //! The table only answers for a route when it can be sure the router picks that route. It sees
 //! the `#[cors]` routes and their guards, and, through the resource map, which resource comes
-//! first for a path; it does not see the guards of scopes or of resources it did not register.
-//! So it refuses to answer ([`Lookup::Uncertain`]) when:
+//! first for a path (by identity, not by name: see `nodes`); it does not see the guards of scopes
+//! or of resources it did not register. So it refuses to answer ([`Lookup::Uncertain`]) when:
 //! - a resource it did not register, or a scope that owns the path, comes first for the path
 //!   (checked per request for dynamic paths, once per path for static ones);
+//! - a route's scope took the path and refused it, and a later route may or may not be in that
+//!   scope (its prefix extends the scope's);
 //! - the route is one that what the table sees says the router never reaches (another route
 //!   takes every request it would serve, or a scope owns its prefix): then a guard it cannot see
 //!   decides, as with two scopes on one prefix told apart by `guard::Host`, and every route
 //!   under that prefix is in doubt;
-//! - the route's full pattern cannot be rendered exactly (a scope prefix with percent-encoded
-//!   characters).
+//! - no path the route's pattern matches can be built to ask the resource map about (a segment
+//!   regex in syntax `sample` does not read), or the route's full pattern cannot be rendered
+//!   exactly (percent-encoded characters).
 //!
 //! Each such route is named in one warning per process when the table is built, with how to tell
 //! the routes apart; each request it affects gets a debug line.
@@ -32,7 +35,6 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
-use std::sync::Mutex;
 
 use actix_web::dev::{ResourceDef, ServiceRequest};
 use actix_web::error::UrlGenerationError;
@@ -40,38 +42,55 @@ use actix_web::guard::Guard;
 use actix_web::HttpRequest;
 
 use super::guard::RouteGuard;
+use super::nodes::{first_by_path, NodeId};
 use super::recorder::{self, Recorded};
+use super::sample::sample_path;
+use super::warn_once;
 use crate::policy::prepared::PreparedPolicy;
 
 /// The routed `#[cors]` handlers of one app, with their full patterns, in registration order.
 pub(crate) struct RouteTable {
     entries: Vec<Entry>,
+    /// The places in the resource map of the entries.
+    nodes: HashSet<NodeId, BuildHasherDefault<PathHasher>>,
     /// The entries of each static full pattern (no dynamic segment), by that pattern.
     static_paths: HashMap<Box<str>, StaticPath, BuildHasherDefault<PathHasher>>,
     /// The entries with dynamic segments, in order.
     dynamic: Vec<usize>,
-    /// The resource names of routes whose full pattern could not be rendered: a path no entry
-    /// matches may still be theirs.
-    unrendered: Vec<Rc<str>>,
+    /// The routes whose full pattern could not be rendered: a path no entry matches may still be
+    /// theirs.
+    unrendered: Vec<Unrendered>,
 }
 
 struct Entry {
-    /// The resource's own name: what the resource map answers for a path that reaches it first.
+    /// The route's place in the resource map: what the resource map answers for a path that
+    /// reaches it first. Every entry has one; a route without one is in doubt.
+    node: Option<NodeId>,
+    /// The resource's own name, for messages.
     resource_name: Rc<str>,
     pattern: ResourceDef,
     /// The part of the pattern the scopes around the route contribute (empty for a route on the
     /// app itself), each dynamic segment a numbered placeholder.
     scope_prefix: Box<str>,
+    /// Whether the route is registered in a scope (`web::scope("")` too).
+    in_scope: bool,
     guard: RouteGuard,
     prepared: Rc<PreparedPolicy>,
     /// Why the table cannot answer for this route, if it cannot.
     doubt: Option<Rc<Doubt>>,
 }
 
+/// A route whose full pattern could not be rendered.
+struct Unrendered {
+    node: Option<NodeId>,
+    resource_name: Rc<str>,
+    route: &'static str,
+}
+
 /// The entries of one static path, and which resource the resource map finds first for it.
 struct StaticPath {
     indices: Vec<usize>,
-    first_by_path: Option<Box<str>>,
+    first_by_path: Option<NodeId>,
     /// The one entry that serves the path, when nothing else can: no other route of the table
     /// matches it, the resource map finds this entry first, and only the entry's own methods
     /// decide. Most paths of an API are such; their requests skip the general walk.
@@ -82,11 +101,21 @@ struct StaticPath {
 pub(crate) enum Lookup<'a> {
     /// This route serves it.
     Route(&'a Rc<PreparedPolicy>),
-    /// No `#[cors]` route serves it: none matches its path, or every one that does refuses it by
-    /// its own guard.
-    NoRoute,
+    /// No `#[cors]` route serves it.
+    NoRoute(Beyond),
     /// The table cannot tell which route serves it.
     Uncertain(Uncertain<'a>),
+}
+
+/// What may serve a request no `#[cors]` route serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Beyond {
+    /// No route of the table matches its path.
+    NoRouteMatches,
+    /// Routes of the table match its path and refuse the request by their methods: whatever the
+    /// router gives it to after them (another resource, a handler registered by hand, a scope's
+    /// or the app's default service) is out of the table's sight.
+    RoutesRefuse,
 }
 
 /// Why the table cannot tell which route serves a request, for the debug log.
@@ -97,8 +126,10 @@ pub(crate) enum Uncertain<'a> {
     /// scope that owns the path.
     NotFirst {
         route: &'a str,
-        first: Option<String>,
+        first: Option<&'a str>,
     },
+    /// A route whose scope took the path refused it, and a later route may be in that scope.
+    ScopeUnclear { refused: &'a str, later: &'a str },
     /// A route whose full pattern the table could not render may serve this path.
     Unrendered { route: &'a str },
 }
@@ -120,6 +151,12 @@ impl fmt::Display for Uncertain<'_> {
                 "a resource `outermost()` did not register (or a scope that owns this path) comes \
                  before route `{route}` for this path, and its guards are out of `outermost()`'s \
                  sight"
+            ),
+            Uncertain::ScopeUnclear { refused, later } => write!(
+                f,
+                "the scope of route `{refused}` takes this path and the route refuses the \
+                 request; whether route `{later}`, whose prefix extends that scope's, is inside \
+                 that scope is out of `outermost()`'s sight"
             ),
             Uncertain::Unrendered { route } => write!(
                 f,
@@ -145,14 +182,14 @@ impl fmt::Display for Doubt {
 
 /// `url_for` failed on something other than the name: the request's own headers keep it from
 /// rendering a URL (its scheme and host come from `Host`, `Forwarded` and `X-Forwarded-*`).
-pub(crate) struct Unrendered;
+pub(crate) struct NotRendered;
 
 impl RouteTable {
     /// The table of the app `request` belongs to: every recorded route its resource map knows.
     /// Fails when the request's own headers keep `url_for` from rendering paths; such a request
     /// must not leave the app without a table, so none is kept from it, and the next request
     /// builds one.
-    pub(crate) fn build(request: &HttpRequest) -> Result<RouteTable, Unrendered> {
+    pub(crate) fn build(request: &HttpRequest) -> Result<RouteTable, NotRendered> {
         let (mut entries, unrendered) = recorder::with_recorded(|recorded| {
             let mut entries = Vec::new();
             let mut unrendered = Vec::new();
@@ -162,22 +199,28 @@ impl RouteTable {
                         pattern,
                         scope_prefix,
                     } => entries.push(Entry {
+                        node: route.node,
                         resource_name: route.resource_name.as_str().into(),
                         pattern,
                         scope_prefix,
+                        in_scope: route.in_scope,
                         guard: route.guard.clone(),
                         prepared: PreparedPolicy::new(route.policy),
                         doubt: None,
                     }),
-                    Rendered::Inexact(prefix) => {
+                    Rendered::Inexact(rendered) => {
                         warn_once(format!(
                             "outermost(): route `{}` ({}) is not answered before the app's \
-                             middleware: its scope prefix `{prefix}` holds characters the resource \
-                             map percent-encodes, so its full pattern cannot be mirrored exactly; \
-                             its own layer still answers the requests that reach it",
+                             middleware: its full path renders as `{rendered}`, with characters \
+                             the resource map percent-encodes, so its pattern cannot be mirrored \
+                             exactly; its own layer still answers the requests that reach it",
                             route.policy.route, route.resource_name
                         ));
-                        unrendered.push(route.resource_name.as_str().into());
+                        unrendered.push(Unrendered {
+                            node: route.node,
+                            resource_name: route.resource_name.as_str().into(),
+                            route: route.policy.route,
+                        });
                     }
                     Rendered::OtherApp => {}
                 }
@@ -188,7 +231,11 @@ impl RouteTable {
         Ok(RouteTable::index(request, entries, unrendered))
     }
 
-    fn index(request: &HttpRequest, entries: Vec<Entry>, unrendered: Vec<Rc<str>>) -> RouteTable {
+    fn index(
+        request: &HttpRequest,
+        entries: Vec<Entry>,
+        unrendered: Vec<Unrendered>,
+    ) -> RouteTable {
         let mut static_paths: HashMap<Box<str>, StaticPath, _> = HashMap::default();
         let mut dynamic = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -197,7 +244,7 @@ impl RouteTable {
                     .entry(pattern.into())
                     .or_insert_with(|| StaticPath {
                         indices: Vec::new(),
-                        first_by_path: first_by_path(request, pattern).map(Into::into),
+                        first_by_path: first_by_path(request, pattern).map(|first| first.node),
                         only: None,
                     })
                     .indices
@@ -213,12 +260,13 @@ impl RouteTable {
             let alone = !dynamic
                 .iter()
                 .any(|&other| entries[other].pattern.is_match(path));
-            let first = found.first_by_path.as_deref() == Some(&*entry.resource_name);
+            let first = entry.node.is_some() && found.first_by_path == entry.node;
             if alone && first && entry.doubt.is_none() && !entry.guard.has_attribute_guards() {
                 found.only = Some(index);
             }
         }
         RouteTable {
+            nodes: entries.iter().filter_map(|entry| entry.node).collect(),
             entries,
             static_paths,
             dynamic,
@@ -229,14 +277,14 @@ impl RouteTable {
     /// Which route serves `request`, or the preflight announcing it: the first whose path matches
     /// and whose guard in the router (methods, then the attribute's `guard`s) accepts the request,
     /// when the table can be sure the router reaches it.
-    pub(crate) fn lookup(&self, request: &ServiceRequest) -> Lookup<'_> {
+    pub(crate) fn lookup<'a>(&'a self, request: &'a ServiceRequest) -> Lookup<'a> {
         let path = request.match_info().as_str();
         let static_path = self.static_paths.get(path);
         if let Some(index) = static_path.and_then(|found| found.only) {
             let entry = &self.entries[index];
             return match entry.guard.check(&request.guard_ctx()) {
                 true => Lookup::Route(&entry.prepared),
-                false => Lookup::NoRoute,
+                false => Lookup::NoRoute(Beyond::RoutesRefuse),
             };
         }
         let static_indices = static_path.map_or(&[][..], |found| &found.indices[..]);
@@ -257,24 +305,44 @@ impl RouteTable {
         if let Some(doubt) = &first_entry.doubt {
             return Lookup::Uncertain(Uncertain::Route(doubt));
         }
-        let first_by_path = match static_path {
-            Some(found) if first == first_static => found.first_by_path.as_deref(),
-            _ => first_by_path(request.request(), path),
+        let first_node = match static_path {
+            Some(found) if first == first_static => found.first_by_path,
+            _ => first_by_path(request.request(), path).map(|first| first.node),
         };
-        if first_by_path != Some(&*first_entry.resource_name) {
+        if first_node.is_none() || first_node != first_entry.node {
             return Lookup::Uncertain(Uncertain::NotFirst {
                 route: first_entry.prepared.route,
-                first: first_by_path.map(str::to_owned),
+                first: first_by_path(request.request(), path).map(|first| first.name),
             });
         }
-        let ctx = request.guard_ctx();
         let in_order = merged(static_indices, first_dynamic.into_iter().chain(dynamic));
+        self.walk(request, in_order)
+    }
+
+    /// The router's walk over the routes that match the request's path, the first of which the
+    /// resource map finds first for it.
+    fn walk<'a>(
+        &'a self,
+        request: &'a ServiceRequest,
+        in_order: impl Iterator<Item = usize>,
+    ) -> Lookup<'a> {
+        let ctx = request.guard_ctx();
         // Once a scope took the path, the router looks no further than that scope.
-        let mut taken_by: Option<&str> = None;
+        let mut taken_by: Option<&Entry> = None;
         for index in in_order {
             let entry = &self.entries[index];
-            if taken_by.is_some_and(|scope| !is_path_prefix(scope, &entry.scope_prefix)) {
-                break;
+            if let Some(scope) = taken_by {
+                let same_scope = entry.in_scope && entry.scope_prefix == scope.scope_prefix;
+                if !same_scope {
+                    if entry.in_scope && is_path_prefix(&scope.scope_prefix, &entry.scope_prefix) {
+                        return Lookup::Uncertain(Uncertain::ScopeUnclear {
+                            refused: scope.prepared.route,
+                            later: entry.prepared.route,
+                        });
+                    }
+                    // On the app, or in a scope of another prefix: never reached.
+                    continue;
+                }
             }
             if entry.guard.check(&ctx) {
                 return match &entry.doubt {
@@ -282,39 +350,39 @@ impl RouteTable {
                     None => Lookup::Route(&entry.prepared),
                 };
             }
-            if !entry.scope_prefix.is_empty() {
-                taken_by = Some(&entry.scope_prefix);
+            if entry.in_scope && taken_by.is_none() {
+                taken_by = Some(entry);
             }
         }
-        Lookup::NoRoute
+        Lookup::NoRoute(Beyond::RoutesRefuse)
     }
 
     /// No route's full pattern matches `path`: no `#[cors]` route serves it, unless one the table
     /// could not render does.
-    fn no_route_matches(&self, request: &ServiceRequest, path: &str) -> Lookup<'_> {
+    fn no_route_matches<'a>(&'a self, request: &ServiceRequest, path: &str) -> Lookup<'a> {
         if !self.unrendered.is_empty() {
             if let Some(first) = first_by_path(request.request(), path) {
-                if let Some(route) = self.unrendered.iter().find(|name| ***name == *first) {
-                    return Lookup::Uncertain(Uncertain::Unrendered { route });
+                let theirs = self.unrendered.iter().find(|route| match route.node {
+                    Some(node) => node == first.node,
+                    None => *route.resource_name == *first.name,
+                });
+                if let Some(route) = theirs {
+                    return Lookup::Uncertain(Uncertain::Unrendered { route: route.route });
                 }
             }
         }
-        Lookup::NoRoute
+        Lookup::NoRoute(Beyond::NoRouteMatches)
     }
-}
 
-impl RouteTable {
     /// Whether a resource this table did not register matches the request's path first: a route
     /// or resource without `#[cors]`, files, a resource registered by hand.
     pub(crate) fn another_resource_matches(&self, request: &ServiceRequest) -> bool {
         let path = request.match_info().as_str();
-        let map = request.resource_map();
-        map.has_resource(path)
-            && !map.match_name(path).is_some_and(|name| {
-                self.entries
-                    .iter()
-                    .any(|entry| *entry.resource_name == *name)
-            })
+        match first_by_path(request.request(), path) {
+            Some(first) => !self.nodes.contains(&first.node),
+            // Unnamed, or none.
+            None => request.resource_map().has_resource(path),
+        }
     }
 }
 
@@ -332,13 +400,6 @@ fn merged<'a>(
     })
 }
 
-/// The name of the resource the app's resource map finds first for `path`, by path alone (as the
-/// router tries its entries, without their guards); `None` when it finds none, or an unnamed one,
-/// or a scope that owns the path and holds nothing that matches it.
-fn first_by_path<'a>(request: &'a HttpRequest, path: &str) -> Option<&'a str> {
-    request.resource_map().match_name(path)
-}
-
 /// The placeholder each dynamic segment of a scope prefix is rendered as: a plain token the
 /// resource map does not percent-encode, numbered.
 const PLACEHOLDER: &str = "__cors_segment_";
@@ -348,8 +409,8 @@ enum Rendered {
         pattern: ResourceDef,
         scope_prefix: Box<str>,
     },
-    /// The rendered prefix holds percent-encoded characters: the rendering may differ from the
-    /// scope's own pattern.
+    /// The rendered path holds percent-encoded characters: the rendering may differ from the
+    /// patterns it is rendered from.
     Inexact(String),
     /// This app has no such route: it belongs to another app built on this thread.
     OtherApp,
@@ -358,12 +419,12 @@ enum Rendered {
 /// The full pattern of a recorded route: the scope prefixes above it, as the resource map renders
 /// them (each dynamic segment of a prefix a placeholder segment), then the route's own path as
 /// written.
-fn full_pattern(request: &HttpRequest, route: &Recorded) -> Result<Rendered, Unrendered> {
+fn full_pattern(request: &HttpRequest, route: &Recorded) -> Result<Rendered, NotRendered> {
     let placeholders = (0..).map(|index| format!("{PLACEHOLDER}{index}__"));
     let rendered = match request.url_for(&route.hidden_name, placeholders.clone()) {
         Ok(rendered) => rendered,
         Err(UrlGenerationError::ResourceNotFound) => return Ok(Rendered::OtherApp),
-        Err(_) => return Err(Unrendered),
+        Err(_) => return Err(NotRendered),
     };
     let rendered = rendered.path();
     let own = ResourceDef::new(route.path.as_str());
@@ -378,7 +439,7 @@ fn full_pattern(request: &HttpRequest, route: &Recorded) -> Result<Rendered, Unr
         return Ok(Rendered::Inexact(rendered.to_owned()));
     };
     if prefix.contains(['%', '{', '}']) {
-        return Ok(Rendered::Inexact(prefix.to_owned()));
+        return Ok(Rendered::Inexact(rendered.to_owned()));
     }
     let mut pattern = String::with_capacity(prefix.len() + route.path.len());
     let mut rest = prefix;
@@ -407,21 +468,51 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
     let mut doubts: Vec<(usize, String)> = Vec::new();
     let mut prefixes_in_doubt: Vec<&str> = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
-        let Some(sample) = sample_path(&entry.pattern) else {
+        if entry.node.is_none() {
+            doubts.push((
+                index,
+                "cors_runtime could not learn its place in the resource map (see the warning \
+                 given when it was registered)"
+                    .to_owned(),
+            ));
+            continue;
+        }
+        let Some(sample) = sample(&entry.pattern) else {
+            let why = match entry.scope_prefix.contains(PLACEHOLDER) {
+                // The prefix's placeholders stand for segments whose regex, if any, the table
+                // does not see: none of the values tried may fit it.
+                true => "no path its pattern matches was found that the resource map also \
+                         routes to it: its scope prefix has a dynamic segment, and if that \
+                         segment has a regex (`{version:v[0-9]+}`), `outermost()` cannot see it; \
+                         a plain segment (`{version}`) and a check in the handler work"
+                    .to_owned(),
+                false => "no path its pattern matches could be built to ask the resource map \
+                          about"
+                    .to_owned(),
+            };
+            doubts.push((index, why));
+            prefixes_in_doubt.push(&entry.scope_prefix);
             continue;
         };
-        let first = first_by_path(request, &sample);
+        let first = first_by_path(request, &sample).map(|first| (first.node, first.name));
         // The routes of the table that match the sample, up to this one: the router tries them
         // first, in this order.
         let before: Vec<usize> = (0..index)
             .filter(|&earlier| entries[earlier].pattern.is_match(&sample))
             .collect();
         let first_ours = before.first().copied().unwrap_or(index);
-        if first != Some(&*entries[first_ours].resource_name) {
+        if first.map(|(node, _)| node) != entries[first_ours].node {
             let why = match first {
-                Some(first) => format!(
+                Some((_, first)) => format!(
                     "resource `{first}`, which `outermost()` did not register, comes first for \
                      its path; register the route before it, or give that resource `#[cors]` too"
+                ),
+                None if entry.scope_prefix.contains(PLACEHOLDER) => format!(
+                    "the resource map does not route its path `{sample}` to it: a scope that \
+                     owns its path comes first, a resource `outermost()` did not register, or \
+                     its scope prefix has a dynamic segment with a regex (`{{version:v[0-9]+}}`), \
+                     which `outermost()` cannot see (a plain segment and a check in the handler \
+                     work)"
                 ),
                 None => "a scope that owns its path comes first, or a resource `outermost()` did \
                          not register: unless a scope guard `outermost()` cannot see tells them \
@@ -434,15 +525,18 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
             doubts.push((index, why));
             continue;
         }
-        // A scope of an earlier route takes the path, and this route is not in it.
-        let taken = before.iter().any(|&earlier| {
-            let scope = &*entries[earlier].scope_prefix;
-            !scope.is_empty() && !is_path_prefix(scope, &entry.scope_prefix)
+        // The scope of an earlier route takes the path, and this route is not surely in it.
+        let taken = before.iter().find(|&&earlier| {
+            let earlier = &entries[earlier];
+            earlier.in_scope && !(entry.in_scope && entry.scope_prefix == earlier.scope_prefix)
         });
-        if taken {
-            let why = "the scope of an earlier route owns its path, so the router never reaches \
-                       it, unless a scope guard `outermost()` cannot see tells them apart"
-                .to_owned();
+        if let Some(&earlier) = taken {
+            let why = format!(
+                "the scope of route `{}` takes its paths, so unless the route is nested in that \
+                 scope, or a scope guard `outermost()` cannot see tells them apart, the router \
+                 never reaches it; give the scopes prefixes that do not overlap",
+                entries[earlier].prepared.route
+            );
             prefixes_in_doubt.push(&entry.scope_prefix);
             doubts.push((index, why));
             continue;
@@ -503,34 +597,20 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
     }
 }
 
-/// A path `pattern` matches, for asking the resource map which resource comes first for it:
-/// every dynamic segment filled with the first of a few values the pattern accepts there.
-fn sample_path(pattern: &ResourceDef) -> Option<String> {
-    ["0", "a", "x0", "A"].into_iter().find_map(|value| {
-        let mut path = String::new();
-        pattern.resource_path_from_iter(&mut path, std::iter::repeat(value));
-        pattern.is_match(&path).then_some(path)
-    })
+/// A path `pattern` (a route's full pattern) matches, for asking the resource map which resource
+/// comes first for it: each plain dynamic segment filled with the first of a few values the
+/// pattern accepts there, each regex segment with a value its regex matches.
+fn sample(pattern: &ResourceDef) -> Option<String> {
+    let written = pattern.pattern()?;
+    ["0", "a", "x0", "A"]
+        .into_iter()
+        .find_map(|fill| sample_path(written, fill).filter(|sample| pattern.is_match(sample)))
 }
 
 /// Whether `prefix` is `path` or a path prefix of it ending at a `/`.
 fn is_path_prefix(prefix: &str, path: &str) -> bool {
     path.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// Logs `message` at `warn` level, once per process: every worker builds the same table.
-fn warn_once(message: String) {
-    static WARNED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
-    let mut warned = WARNED
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if warned
-        .get_or_insert_with(HashSet::new)
-        .insert(message.clone())
-    {
-        log::warn!(target: "cors_runtime", "{message}");
-    }
 }
 
 /// FxHash (rustc's): the table's keys are the app's own paths, and a request's path is hashed
