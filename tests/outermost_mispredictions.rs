@@ -49,18 +49,6 @@ mod cors_policies {
     });
 }
 
-/// Answers `401` itself unless the request carries a token: hand-written authentication.
-async fn require_login(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if !req.headers().contains_key(AUTHORIZATION) {
-        let response = HttpResponse::Unauthorized().body("log in first");
-        return Ok(req.into_response(response).map_into_right_body());
-    }
-    Ok(next.call(req).await?.map_into_left_body())
-}
-
 fn logged_in(req: test::TestRequest) -> test::TestRequest {
     req.insert_header((AUTHORIZATION, "Bearer token"))
 }

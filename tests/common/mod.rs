@@ -151,3 +151,16 @@ pub async fn send<B>(app: &impl TestApp<B>, req: test::TestRequest) -> Sent {
     };
     sent.well_formed()
 }
+
+/// Answers `401` itself unless the request carries an `Authorization` header: hand-written
+/// authentication, in front of the routes, as `outermost()` is built for.
+pub async fn require_login(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if !req.headers().contains_key(header::AUTHORIZATION) {
+        let response = actix_web::HttpResponse::Unauthorized().body("log in first");
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
+}
