@@ -11,9 +11,9 @@
 //! requests are not marked.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
-use actix_web::dev::ServiceRequest;
-use actix_web::HttpMessage;
+use actix_web::dev::{Extensions, ServiceRequest};
 
 /// Left on a request by an `outermost()` in charge of it.
 struct OuterInCharge;
@@ -21,6 +21,11 @@ struct OuterInCharge;
 thread_local! {
     /// The layers on this thread that have not settled yet.
     static UNSETTLED: Cell<usize> = const { Cell::new(0) };
+    static MARK: Rc<Extensions> = {
+        let mut mark = Extensions::new();
+        mark.insert(OuterInCharge);
+        Rc::new(mark)
+    };
 }
 
 /// What one `outermost()` knows of the others.
@@ -48,14 +53,14 @@ impl Nesting {
             None => self.settle(request),
         };
         if !steps_aside && UNSETTLED.get() > 0 {
-            request.extensions_mut().insert(OuterInCharge);
+            MARK.with(|mark| request.add_data_container(mark.clone()));
         }
         steps_aside
     }
 
     #[cold]
     fn settle(&self, request: &ServiceRequest) -> bool {
-        let inside = request.extensions().contains::<OuterInCharge>();
+        let inside = request.app_data::<OuterInCharge>().is_some();
         self.steps_aside.set(Some(inside));
         UNSETTLED.set(UNSETTLED.get() - 1);
         inside

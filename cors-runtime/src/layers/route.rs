@@ -131,9 +131,6 @@ where
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         // Whatever comes back through this layer is its answer.
         self.marking.mark_answered_inside(&mut req);
-        if let Some(owner) = &self.preflight_owner {
-            owner.learn(&req);
-        }
         if is_preflight(req.head()) {
             if let Some(owner) = &self.preflight_owner {
                 if !owner.owns(&req) {

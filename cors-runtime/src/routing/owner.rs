@@ -24,6 +24,7 @@ use super::nodes::{self, first_by_path, Place};
 pub(crate) struct PreflightOwner {
     /// This route's place in the resource map.
     place: Rc<Place>,
+    resource_name: Rc<str>,
     /// Kept after the first preflight to a path without dynamic segments (scope prefixes
     /// included), which gets the same answer every time.
     known: Rc<Cell<Option<bool>>>,
@@ -41,8 +42,7 @@ impl fmt::Display for NotOwned<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             NotOwned::Unplaced => f.write_str(
-                "cors_runtime could not learn which place in the resource map this route holds \
-                 (see the warning given when it was registered)",
+                "cors_runtime could not learn which place in the resource map this route holds",
             ),
             NotOwned::Other(first) => write!(
                 f,
@@ -56,17 +56,12 @@ impl fmt::Display for NotOwned<'_> {
 }
 
 impl PreflightOwner {
-    pub(crate) fn new(place: Rc<Place>) -> Self {
+    pub(crate) fn new(place: Rc<Place>, resource_name: &str) -> Self {
         PreflightOwner {
             place,
+            resource_name: resource_name.into(),
             known: Rc::default(),
         }
-    }
-
-    /// Learns the route's place from a request the router gave it, if it is not known yet.
-    #[inline]
-    pub(crate) fn learn(&self, req: &ServiceRequest) {
-        self.place.learn(req.request());
     }
 
     pub(crate) fn owns(&self, req: &ServiceRequest) -> bool {
@@ -80,7 +75,7 @@ impl PreflightOwner {
                 log::debug!(
                     target: "cors_runtime",
                     "{}: OPTIONS {path} preflight refused with 403: {why}",
-                    self.place.name(),
+                    self.resource_name,
                 );
                 false
             }
@@ -92,9 +87,9 @@ impl PreflightOwner {
     }
 
     fn judge<'a>(&self, req: &'a ServiceRequest, path: &str) -> Result<(), NotOwned<'a>> {
-        let own = self.place.learn(req.request()).ok_or(NotOwned::Unplaced)?;
+        let own = self.place.learn(path).ok_or(NotOwned::Unplaced)?;
         let first = first_by_path(req.request(), path).ok_or(NotOwned::Other(None))?;
-        if first.node == own || nodes::is_cors_node(req.request(), path, first) {
+        if first.node == own || nodes::is_cors_node(first.node) {
             Ok(())
         } else {
             Err(NotOwned::Other(Some(first.name)))

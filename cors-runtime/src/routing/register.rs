@@ -13,14 +13,15 @@
 //! from public parts: the handler as a `Route` (with the attribute's `wrap`s), the method and
 //! `guard = ".."` checks as the entry's guard, the resource's name in the app's resource map.
 //!
-//! On a thread that builds an app with `outermost()`, the entry's place in the resource map also
-//! holds a hidden name unique to the registration, by which that layer renders the route's full
-//! path, scope prefixes included (see `table`), and by which the place itself is learnt when it
-//! is registered (see `nodes`). A place with two names is a node with two children, where
-//! actix-web otherwise has a leaf, and for such a node actix-web answers
+//! The entry's place in the resource map holds two names: the resource's own, and a hidden one
+//! unique to the registration, by which `outermost()` renders the route's full path, scope
+//! prefixes included (see `table`). With them, the place is a node the registration builds
+//! itself, so that its identity can be learnt (see `nodes`): resources are told apart by it, not
+//! by their names, which actix-web does not keep unique. A place with names is a node with
+//! children, where actix-web otherwise has a leaf, and for such a node actix-web answers
 //! `HttpRequest::match_name()` and `match_pattern()` by searching the resource map by path alone:
 //! the same answers, unless a resource registered earlier has a pattern that also matches the
-//! path but not the method. Apps without `outermost()` keep the leaf.
+//! path but not the method (`GET /items/{id}` before `POST /items/new`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,7 +38,7 @@ use actix_web::{Error, Route};
 use pin_project_lite::pin_project;
 
 use super::guard::RouteGuard;
-use super::nodes::{self, Place};
+use super::nodes::Place;
 use super::owner::PreflightOwner;
 use super::recorder;
 use crate::layers::marks::Marking;
@@ -75,43 +76,38 @@ pub fn register_route(
         route_methods,
         route_guards: route_guards.into(),
     };
-    let mut rdef = ResourceDef::new(path.as_str());
+    let rdef = ResourceDef::new(path.as_str());
     recorder::note_registered(recorder::Registered {
         resource_name: name.into(),
         path: path.as_str().into(),
         policy,
         guarded: guard.has_attribute_guards(),
     });
+    let hidden_name = recorder::next_hidden_name();
+    let names = Rc::new(resource_names(&rdef, name, &hidden_name));
+    let place = Place::new(&rdef, names.clone());
     let outermost_expected = recorder::outermost_expected();
-    let (names, place) = if outermost_expected {
-        let hidden_name = recorder::next_hidden_name();
-        let names = Rc::new(resource_names(&rdef, name, &hidden_name));
-        let node = nodes::own_node(&rdef, &names);
-        if node.is_none() {
+    if outermost_expected {
+        if place.known().is_none() {
             super::warn_once(format!(
-                "route `{}` ({name}): cors_runtime cannot build a path its pattern `{path}` \
-                 matches (a segment's regex uses syntax it does not read), so it cannot tell \
-                 which resource comes first for the route's paths: `outermost()` does not answer \
-                 for it, and its own layer refuses its preflights; write the segment's regex with \
-                 classes, groups, alternation and repetition only",
+                "outermost(): route `{}` ({name}) is not answered before the app's middleware: \
+                 no path its pattern `{path}` matches could be built (a segment's regex uses \
+                 syntax cors_runtime does not read), to learn which resource comes first for its \
+                 paths; its own layer still answers the requests that reach it",
                 policy.route
             ));
         }
         recorder::record(recorder::Recorded {
             hidden_name,
-            node,
+            node: place.known(),
             resource_name: name.to_owned(),
             path: path.clone(),
             guard: guard.clone(),
             policy,
             in_scope: !config.is_root(),
         });
-        (Some(names), Place::new(name, &path, false, node))
-    } else {
-        rdef.set_name(name);
-        (None, Place::new(name, &path, true, None))
-    };
-    let owner = PreflightOwner::new(place);
+    }
+    let owner = PreflightOwner::new(place, name);
     let guards: Vec<Box<dyn Guard>> = vec![Box::new(guard)];
     let factory = RouteFactory {
         route,
@@ -121,13 +117,13 @@ pub fn register_route(
         }),
         owner,
     };
-    config.register_service(rdef, Some(guards), factory, names);
+    config.register_service(rdef, Some(guards), factory, Some(names));
 }
 
-/// The entry's place in the app's resource map under `outermost()`: a node for its path holding
-/// two names, the resource's own (first, so that `HttpRequest::match_name` reports it, and
-/// `url_for` finds it as it would find actix-web's resource) and the hidden one. Names live in the
-/// resource map only; the router never sees them, so they cost requests nothing.
+/// The entry's place in the app's resource map: a node for its path holding two names, the
+/// resource's own (first, so that `HttpRequest::match_name` reports it, and `url_for` finds it as
+/// it would find actix-web's resource) and the hidden one. Names live in the resource map only;
+/// the router never sees them, so they cost requests nothing.
 fn resource_names(rdef: &ResourceDef, name: &str, hidden_name: &str) -> ResourceMap {
     let mut names = ResourceMap::new(rdef.clone());
     for name in [name, hidden_name] {

@@ -49,6 +49,9 @@ fn closing_brace(segment: &str) -> Option<usize> {
     None
 }
 
+/// The longest sample built for one regex, in bytes.
+const MAX_SAMPLE: usize = 1024;
+
 /// Characters tried, in order, where a regex allows "anything but" some: none is `/`, which a
 /// segment cannot hold.
 const CANDIDATES: &[char] = &['a', '0', 'A', 'z', '9', 'Z', '_', '-', '.', '~'];
@@ -57,16 +60,21 @@ const CANDIDATES: &[char] = &['a', '0', 'A', 'z', '9', 'Z', '_', '-', '.', '~'];
 /// alternation, the fewest repetitions of each repetition.
 struct Regex<'a> {
     rest: &'a str,
+    /// Whether the sample being built outgrew [`MAX_SAMPLE`].
+    too_long: bool,
 }
 
 impl<'a> Regex<'a> {
     fn new(regex: &'a str) -> Self {
-        Regex { rest: regex }
+        Regex {
+            rest: regex,
+            too_long: false,
+        }
     }
 
     fn sample(mut self) -> Option<String> {
         let sample = self.alternation()?;
-        self.rest.is_empty().then_some(sample)
+        (self.rest.is_empty() && !self.too_long).then_some(sample)
     }
 
     fn peek(&self) -> Option<char> {
@@ -101,9 +109,22 @@ impl<'a> Regex<'a> {
         while !matches!(self.peek(), None | Some('|' | ')')) {
             let atom = self.atom()?;
             let times = self.repetition()?;
-            for _ in 0..times {
-                sample.push_str(&atom);
+            if times == 0 {
+                // What an atom repeated no times would have been does not matter.
+                self.too_long = false;
+                continue;
             }
+            // A regex like `(a{1000}){1000}` has no sample a route's path would be: the
+            // sample is abandoned, unless an outer `{0}` drops it.
+            let length = atom
+                .len()
+                .saturating_mul(times)
+                .saturating_add(sample.len());
+            if self.too_long || length > MAX_SAMPLE {
+                self.too_long = true;
+                return Some(String::new());
+            }
+            sample.push_str(&atom.repeat(times));
         }
         Some(sample)
     }
@@ -144,11 +165,13 @@ impl<'a> Regex<'a> {
 
     fn atom(&mut self) -> Option<String> {
         match self.next()? {
-            '(' => {
-                self.group_flags()?;
-                let inner = self.alternation()?;
-                self.eat(')').then_some(inner)
-            }
+            '(' => match self.group_flags()? {
+                Group::FlagsOnly => Some(String::new()),
+                Group::Capturing => {
+                    let inner = self.alternation()?;
+                    self.eat(')').then_some(inner)
+                }
+            },
             '[' => self.class().map(String::from),
             '\\' => self.escape(),
             '.' => Some("a".into()),
@@ -157,21 +180,26 @@ impl<'a> Regex<'a> {
         }
     }
 
-    /// What follows a group's `(`: `?:`, `?P<name>`, `?<name>` (all read as a plain group), or
-    /// flags (`?i`), which this module does not read.
-    fn group_flags(&mut self) -> Option<()> {
+    /// What follows a group's `(`: `?:`, `?P<name>`, `?<name>`, `?flags:` (all read as a plain
+    /// group: a sample that matches without the flags, case-insensitivity say, matches with them),
+    /// or `?flags)` alone, which leaves nothing to match ([`Group::FlagsOnly`]).
+    fn group_flags(&mut self) -> Option<Group> {
         if !self.eat('?') {
-            return Some(());
+            return Some(Group::Capturing);
         }
-        if self.eat(':') {
-            return Some(());
-        }
-        self.eat('P');
-        if self.eat('<') {
+        if self.eat('P') || self.peek() == Some('<') {
+            self.eat('<').then_some(())?;
             while self.next()? != '>' {}
-            return Some(());
+            return Some(Group::Capturing);
         }
-        None
+        loop {
+            match self.next()? {
+                ':' => return Some(Group::Capturing),
+                ')' => return Some(Group::FlagsOnly),
+                'i' | 'm' | 's' | 'U' | 'u' | 'x' | 'R' | '-' => {}
+                _ => return None,
+            }
+        }
     }
 
     fn escape(&mut self) -> Option<String> {
@@ -181,10 +209,42 @@ impl<'a> Regex<'a> {
             'W' => "-",
             's' => " ",
             'b' | 'B' | 'A' | 'z' => "",
+            // A Unicode class (`\p{L}`, `\pN`): a letter or a digit is tried, and the caller's
+            // check against the pattern tells whether it was one.
+            class @ ('p' | 'P') => {
+                let negated = class == 'P';
+                if self.eat('{') {
+                    while self.next()? != '}' {}
+                } else {
+                    self.next()?;
+                }
+                return Some(if negated { "-" } else { "a" }.into());
+            }
+            letter @ ('x' | 'u' | 'U') => return self.code_point(letter).map(String::from),
             c if c.is_ascii_punctuation() => return Some(c.into()),
             _ => return None,
         };
         Some(sample.into())
+    }
+
+    /// The code point of `\x7F`, `\x{10FFFF}`, `\u007F`, `\u{7F}` or `\U0000007F` (its
+    /// `letter` read).
+    fn code_point(&mut self, letter: char) -> Option<char> {
+        let digits: String = if self.eat('{') {
+            let digits = self.rest.split('}').next()?.to_owned();
+            self.rest = &self.rest[digits.len()..];
+            self.eat('}').then_some(digits)?
+        } else {
+            let length = match letter {
+                'x' => 2,
+                'u' => 4,
+                _ => 8,
+            };
+            let digits: String = self.rest.chars().take(length).collect();
+            self.rest = &self.rest[digits.len()..];
+            digits
+        };
+        char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
     }
 
     /// `[...]` (its `[` read): the first character it allows, other than `/`.
@@ -232,6 +292,14 @@ impl<'a> Regex<'a> {
             .chain(CANDIDATES.iter().copied());
         candidates.find(|&c| c != '/' && allowed(c))
     }
+}
+
+/// What a group's opening says.
+enum Group {
+    /// A group with something to match: `(..)`, `(?:..)`, `(?P<name>..)`, `(?i:..)`.
+    Capturing,
+    /// `(?i)` and the like: flags for what follows, nothing to match.
+    FlagsOnly,
 }
 
 /// One item of a character class.
@@ -288,6 +356,10 @@ mod tests {
             "/{x:[^a-z0-9]}",
             "/{x:[\\-.]}",
             "/{a}/{b:[1-9][0-9]*}/{c}",
+            "/{x:(?i)[a-f0-9]{24}}",
+            "/{x:(?i:ab)c}",
+            r"/{x:\x41\u{42}}",
+            "/{x:(?:(?:(?:a{1000}){1000}){1000}){0}b}",
         ] {
             let sample = sample_path(pattern, "0").expect(pattern);
             assert!(
@@ -299,8 +371,14 @@ mod tests {
 
     #[test]
     fn syntax_it_does_not_read_gives_no_sample() {
-        assert_eq!(sample_path("/{x:(?i)abc}", "0"), None);
-        assert_eq!(sample_path("/{x:\\p{Greek}}", "0"), None);
         assert_eq!(sample_path("/{x:[[:alpha:]]}", "0"), None);
+        assert_eq!(sample_path("/{x:(?z)a}", "0"), None);
+    }
+
+    /// A regex whose shortest match is longer than any path has no sample, and building it costs
+    /// no more than the longest sample.
+    #[test]
+    fn a_huge_sample_is_not_built() {
+        assert_eq!(sample_path("/{x:(?:(?:a{1000}){1000}){1000}}", "0"), None);
     }
 }

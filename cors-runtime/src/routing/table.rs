@@ -90,7 +90,8 @@ struct Unrendered {
 /// The entries of one static path, and which resource the resource map finds first for it.
 struct StaticPath {
     indices: Vec<usize>,
-    first_by_path: Option<NodeId>,
+    /// The place and the name of the resource the resource map finds first for the path.
+    first_by_path: Option<(NodeId, Box<str>)>,
     /// The one entry that serves the path, when nothing else can: no other route of the table
     /// matches it, the resource map finds this entry first, and only the entry's own methods
     /// decide. Most paths of an API are such; their requests skip the general walk.
@@ -244,7 +245,8 @@ impl RouteTable {
                     .entry(pattern.into())
                     .or_insert_with(|| StaticPath {
                         indices: Vec::new(),
-                        first_by_path: first_by_path(request, pattern).map(|first| first.node),
+                        first_by_path: first_by_path(request, pattern)
+                            .map(|first| (first.node, first.name.into())),
                         only: None,
                     })
                     .indices
@@ -260,7 +262,8 @@ impl RouteTable {
             let alone = !dynamic
                 .iter()
                 .any(|&other| entries[other].pattern.is_match(path));
-            let first = entry.node.is_some() && found.first_by_path == entry.node;
+            let first = entry.node.is_some()
+                && found.first_by_path.as_ref().map(|(node, _)| *node) == entry.node;
             if alone && first && entry.doubt.is_none() && !entry.guard.has_attribute_guards() {
                 found.only = Some(index);
             }
@@ -305,18 +308,29 @@ impl RouteTable {
         if let Some(doubt) = &first_entry.doubt {
             return Lookup::Uncertain(Uncertain::Route(doubt));
         }
-        let first_node = match static_path {
-            Some(found) if first == first_static => found.first_by_path,
-            _ => first_by_path(request.request(), path).map(|first| first.node),
+        let first_by_path = match static_path {
+            Some(found) if first == first_static => found.first_by_path.as_ref().map(|first| {
+                let (node, name) = first;
+                (*node, &**name)
+            }),
+            _ => first_by_path(request.request(), path).map(|first| (first.node, first.name)),
         };
-        if first_node.is_none() || first_node != first_entry.node {
+        if first_by_path.is_none() || first_by_path.map(|(node, _)| node) != first_entry.node {
             return Lookup::Uncertain(Uncertain::NotFirst {
                 route: first_entry.prepared.route,
-                first: first_by_path(request.request(), path).map(|first| first.name),
+                first: first_by_path.map(|(_, name)| name),
             });
         }
         let in_order = merged(static_indices, first_dynamic.into_iter().chain(dynamic));
-        self.walk(request, in_order)
+        match self.walk(request, in_order) {
+            // A route the table could not render may come next.
+            Lookup::NoRoute(Beyond::RoutesRefuse) if !self.unrendered.is_empty() => {
+                Lookup::Uncertain(Uncertain::Unrendered {
+                    route: self.unrendered[0].route,
+                })
+            }
+            found => found,
+        }
     }
 
     /// The router's walk over the routes that match the request's path, the first of which the
@@ -477,7 +491,8 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
             ));
             continue;
         }
-        let Some(sample) = sample(&entry.pattern) else {
+        let samples: Vec<String> = samples(&entry.pattern).collect();
+        if samples.is_empty() {
             let why = match entry.scope_prefix.contains(PLACEHOLDER) {
                 // The prefix's placeholders stand for segments whose regex, if any, the table
                 // does not see: none of the values tried may fit it.
@@ -493,19 +508,35 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
             doubts.push((index, why));
             prefixes_in_doubt.push(&entry.scope_prefix);
             continue;
+        }
+        // A resource the table did not register may come first for one path of a dynamic route
+        // and not for another: the look-up checks that for each path. What follows asks about a
+        // path it does not take, if there is one.
+        let by_path = samples
+            .iter()
+            .map(|sample| (sample, first_by_path(request, sample)));
+        let mut by_path = by_path
+            .clone()
+            .filter(|(_, first)| {
+                first.is_none_or(|first| entries.iter().any(|e| e.node == Some(first.node)))
+            })
+            .chain(by_path.take(1));
+        let Some((sample, first)) = by_path.next() else {
+            continue;
         };
-        let first = first_by_path(request, &sample).map(|first| (first.node, first.name));
+        let first = first.map(|first| (first.node, first.name));
         // The routes of the table that match the sample, up to this one: the router tries them
         // first, in this order.
         let before: Vec<usize> = (0..index)
-            .filter(|&earlier| entries[earlier].pattern.is_match(&sample))
+            .filter(|&earlier| entries[earlier].pattern.is_match(sample))
             .collect();
         let first_ours = before.first().copied().unwrap_or(index);
         if first.map(|(node, _)| node) != entries[first_ours].node {
             let why = match first {
                 Some((_, first)) => format!(
                     "resource `{first}`, which `outermost()` did not register, comes first for \
-                     its path; register the route before it, or give that resource `#[cors]` too"
+                     every path of it that was tried; register the route before it, or give \
+                     that resource `#[cors]` too"
                 ),
                 None if entry.scope_prefix.contains(PLACEHOLDER) => format!(
                     "the resource map does not route its path `{sample}` to it: a scope that \
@@ -597,14 +628,19 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
     }
 }
 
-/// A path `pattern` (a route's full pattern) matches, for asking the resource map which resource
-/// comes first for it: each plain dynamic segment filled with the first of a few values the
-/// pattern accepts there, each regex segment with a value its regex matches.
-fn sample(pattern: &ResourceDef) -> Option<String> {
-    let written = pattern.pattern()?;
-    ["0", "a", "x0", "A"]
-        .into_iter()
-        .find_map(|fill| sample_path(written, fill).filter(|sample| pattern.is_match(sample)))
+/// Paths `pattern` (a route's full pattern) matches, for asking the resource map which resource
+/// comes first for them: each plain dynamic segment filled with one of a few values the pattern
+/// accepts there, each regex segment with a value its regex matches.
+fn samples(pattern: &ResourceDef) -> impl Iterator<Item = String> + '_ {
+    let written = pattern.pattern().unwrap_or_default();
+    let mut seen = Vec::new();
+    ["0", "a", "x0", "A"].into_iter().filter_map(move |fill| {
+        let sample = sample_path(written, fill).filter(|sample| pattern.is_match(sample))?;
+        (!seen.contains(&sample)).then(|| {
+            seen.push(sample.clone());
+            sample
+        })
+    })
 }
 
 /// Whether `prefix` is `path` or a path prefix of it ending at a `/`.
