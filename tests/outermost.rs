@@ -793,6 +793,49 @@ async fn a_default_can_leave_routes_without_cors_alone() {
     assert_eq!(res.allow_origin(), Some(APP));
 }
 
+#[cors(origins = ["https://app.example.com"])]
+#[get("/{page}")]
+async fn any_page() -> HttpResponse {
+    HttpResponse::Ok().body("page")
+}
+
+#[cors(origins = ["https://partner.example.org"], credentials = true)]
+#[put("/café")]
+async fn write_cafe() -> HttpResponse {
+    HttpResponse::Ok().body("café written")
+}
+
+/// A route whose full path `outermost()` cannot render exactly (`/café`, percent-encoded in the
+/// resource map) may serve what the routes before it refuse: the default policy does not answer
+/// for it, nor does `outermost()` answer with the route's own policy; the route's layer still
+/// decorates what reaches it. (Here, in a program without handlers registered by hand, the
+/// default would otherwise answer where routes refuse.)
+#[actix_web::test]
+async fn a_default_policy_does_not_answer_for_a_route_it_cannot_render() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .service(any_page)
+            .service(write_cafe)
+            .wrap(from_fn(require_login))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, preflight("/caf%C3%A9", APP, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None, "{}", res.status);
+    let res = send(&app, preflight("/caf%C3%A9", PARTNER, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None, "{}", res.status);
+    let req = from_origin(Method::PUT, "/caf%C3%A9", PARTNER).insert_header((AUTHORIZATION, "x"));
+    let res = test::call_service(&app, req.to_request()).await;
+    assert_eq!(
+        res.headers()
+            .get(ACCESS_CONTROL_ALLOW_ORIGIN)
+            .map(|value| value.to_str().unwrap()),
+        Some(PARTNER)
+    );
+    assert_eq!(test::read_body(res).await, "café written");
+}
+
 /// Turns the route's own response into an error after the route answered: what a middleware
 /// between the two layers may do (an error-page layer, a response validator).
 async fn fail_after_the_route(

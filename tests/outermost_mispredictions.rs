@@ -15,7 +15,7 @@ use actix_web::http::header::*;
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::web::Bytes;
-use actix_web::{delete, get, post, test, web, App, HttpResponse};
+use actix_web::{delete, get, post, put, test, web, App, HttpResponse};
 use cors_runtime::{cors, outermost};
 
 mod common;
@@ -684,4 +684,435 @@ async fn leaving_routes_without_cors_still_covers_an_unknown_path() {
     let res = send(&app, from_origin(Method::GET, "/dashboard", APP)).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.allow_origin(), Some(APP));
+}
+
+// A route's own layer, without `outermost()`, tells the resource in the way of its paths apart
+// from itself by its place in the resource map, never by the name and pattern it shares with
+// another `#[cors]` route that has not seen a request yet.
+
+mod items {
+    use super::*;
+
+    #[cors(origins = ["https://app.example.com"], credentials = true)]
+    #[delete("/items/{id}")]
+    pub async fn destroy() -> HttpResponse {
+        HttpResponse::Ok().body("item removed")
+    }
+
+    /// On the static path `internal::remove` takes first.
+    #[cors(origins = ["https://app.example.com"], credentials = true)]
+    #[delete("/items/archive")]
+    pub async fn purge() -> HttpResponse {
+        HttpResponse::Ok().body("never reached: internal::remove takes DELETE /items/archive")
+    }
+}
+
+mod files {
+    use super::*;
+
+    /// Named like `internal::remove`, in a scope, on a path `/items/archive` ends with.
+    #[cors(origins = ["https://app.example.com"])]
+    #[delete("/archive")]
+    pub async fn remove() -> HttpResponse {
+        HttpResponse::Ok().body("file archive removed")
+    }
+}
+
+mod buckets {
+    use super::*;
+
+    /// Named like `internal::remove`, at its scope's own root: a path (`""`) every path ends with.
+    #[cors(origins = ["https://app.example.com"])]
+    #[delete("")]
+    pub async fn remove() -> HttpResponse {
+        HttpResponse::Ok().body("bucket removed")
+    }
+}
+
+/// `internal::remove` (no CORS) on a path `items::destroy` matches, and a `#[cors]` route of its
+/// name in a scope: the preflight for the resource's path is not granted, before and after the
+/// scoped route sees a request, and `items::destroy` still grants its own paths.
+#[actix_web::test]
+async fn a_routes_own_layer_tells_a_resource_of_its_name_in_another_scope_apart() {
+    let app = test::init_service(
+        App::new()
+            .service(internal::remove)
+            .service(items::destroy)
+            .service(web::scope("/files").service(files::remove)),
+    )
+    .await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "before the scoped route sees a request");
+    let req = from_origin(Method::DELETE, "/items/archive", APP);
+    let (res, body) = send_reading_body(&app, req).await;
+    assert_eq!(body, "archive wiped");
+    assert_not_decorated(&res, "DELETE /items/archive");
+    send(&app, from_origin(Method::DELETE, "/files/archive", APP)).await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "after the scoped route sees a request");
+    let res = send(&app, preflight("/items/7", APP, "DELETE", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+}
+
+/// The same with a `#[cors]` route of the resource's name whose own path is `""`.
+#[actix_web::test]
+async fn a_routes_own_layer_tells_a_resource_apart_from_a_route_of_its_name_whose_path_is_empty() {
+    let app = test::init_service(
+        App::new()
+            .service(internal::remove)
+            .service(items::destroy)
+            .service(web::scope("/buckets").service(buckets::remove)),
+    )
+    .await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "preflight DELETE /items/archive");
+}
+
+/// A `#[cors]` route on the static path the resource takes, asked twice: the refusal holds
+/// after the route of the resource's name sees a request.
+#[actix_web::test]
+async fn a_routes_own_layer_keeps_refusing_a_static_path_a_resource_of_another_routes_name_takes() {
+    let app = test::init_service(
+        App::new()
+            .service(internal::remove)
+            .service(items::purge)
+            .service(web::scope("/files").service(files::remove)),
+    )
+    .await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "asked first");
+    send(&app, from_origin(Method::DELETE, "/files/archive", APP)).await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "asked again");
+}
+
+/// The route of the resource's name in another app built on the same thread (as a worker builds
+/// one app per listener).
+#[actix_web::test]
+async fn a_routes_own_layer_tells_a_resource_apart_from_a_route_of_its_name_in_another_app() {
+    let _other =
+        test::init_service(App::new().service(web::scope("/files").service(files::remove))).await;
+    let app =
+        test::init_service(App::new().service(internal::remove).service(items::destroy)).await;
+    let res = send(&app, preflight("/items/archive", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "preflight DELETE /items/archive");
+}
+
+fn on_admin_host(ctx: &guard::GuardContext) -> bool {
+    ctx.head()
+        .headers()
+        .get(HOST)
+        .is_some_and(|host| host == "admin.example.com")
+}
+
+mod admin {
+    use super::*;
+
+    /// No CORS, the admin host only: named `update`, as REST modules name theirs.
+    #[put("/users/{id}", guard = "on_admin_host")]
+    pub async fn update() -> HttpResponse {
+        HttpResponse::Ok().body("admin updated user")
+    }
+}
+
+mod profile {
+    use super::*;
+
+    #[cors(origins = ["https://app.example.com"], credentials = true)]
+    #[put("/users/{id}")]
+    pub async fn update_profile() -> HttpResponse {
+        HttpResponse::Ok().body("profile updated")
+    }
+}
+
+mod posts {
+    use super::*;
+
+    /// Named like `admin::update`, on a pattern `/users/{id}` ends with.
+    #[cors(origins = ["https://app.example.com"])]
+    #[put("/{id}")]
+    pub async fn update() -> HttpResponse {
+        HttpResponse::Ok().body("post updated")
+    }
+}
+
+/// A guarded resource without CORS (`admin::update`) before a `#[cors]` route on its pattern,
+/// and a scoped `#[cors]` route of its name: the admin host's preflight is not granted, before
+/// and after the scoped route sees a request.
+#[actix_web::test]
+async fn a_routes_own_layer_tells_a_guarded_resource_apart_from_a_scoped_route_of_its_name() {
+    let app = test::init_service(
+        App::new()
+            .service(admin::update)
+            .service(profile::update_profile)
+            .service(web::scope("/posts").service(posts::update)),
+    )
+    .await;
+    let on_admin = || on_host("admin.example.com", preflight("/users/5", APP, "PUT", None));
+    let res = send(&app, on_admin()).await;
+    assert_not_granted(&res, "before the scoped route sees a request");
+    let req = on_host(
+        "admin.example.com",
+        from_origin(Method::PUT, "/users/5", APP),
+    );
+    let (res, body) = send_reading_body(&app, req).await;
+    assert_eq!(body, "admin updated user");
+    assert_not_decorated(&res, "PUT /users/5 on the admin host");
+    send(&app, from_origin(Method::PUT, "/posts/1", APP)).await;
+    let res = send(&app, on_admin()).await;
+    assert_not_granted(&res, "after the scoped route sees a request");
+}
+
+mod notes {
+    use super::*;
+
+    #[cors(origins = ["https://app.example.com"])]
+    #[get("/{id}")]
+    pub async fn read() -> HttpResponse {
+        HttpResponse::Ok().body("note")
+    }
+
+    #[cors(origins = ["https://app.example.com"], credentials = true)]
+    #[put("/{id}")]
+    pub async fn write() -> HttpResponse {
+        HttpResponse::Ok().body("note written")
+    }
+}
+
+/// The control: two `#[cors]` routes on one path in one scope, GET then PUT. The PUT preflight,
+/// the first request either sees, is granted with the second's policy; the GET one after it.
+#[actix_web::test]
+async fn the_second_route_on_a_path_grants_a_preflight_that_arrives_before_any_for_the_first() {
+    let app = test::init_service(
+        App::new().service(
+            web::scope("/notes")
+                .service(notes::read)
+                .service(notes::write),
+        ),
+    )
+    .await;
+    let res = send(&app, preflight("/notes/1", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "PUT first");
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
+    let res = send(&app, preflight("/notes/1", APP, "GET", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "GET after");
+    assert_eq!(res.allow_origin(), Some(APP));
+    assert_eq!(res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("/{page}")]
+async fn any_page() -> HttpResponse {
+    HttpResponse::Ok().body("page")
+}
+
+/// Percent-encoded characters in its full path: `outermost()`'s table cannot render it.
+#[cors(origins = ["https://partner.example.org"], credentials = true)]
+#[put("/café")]
+async fn put_cafe() -> HttpResponse {
+    HttpResponse::Ok().body("café written")
+}
+
+/// A route the table cannot render (`/café`) after a dynamic route that matches its path and
+/// refuses PUT: what serves PUT is uncertain, so the default policy does not grant APP, whom
+/// the route refuses; nor does `outermost()` answer PARTNER, whom it allows, before login.
+/// This program registers handlers by hand (`write_settings`), which keeps a default policy from
+/// answering after routes that refuse anyway: the check bites in a program without them.
+#[actix_web::test]
+async fn a_default_policy_does_not_answer_for_a_route_it_cannot_render_after_one_that_refuses() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .service(any_page)
+            .service(put_cafe)
+            .wrap(from_fn(require_login))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, preflight("/caf%C3%A9", APP, "PUT", None)).await;
+    assert_not_granted(&res, "preflight PUT from APP");
+    let req = logged_in(from_origin(Method::PUT, "/caf%C3%A9", APP));
+    let (res, body) = send_reading_body(&app, req).await;
+    assert_eq!(body, "café written");
+    assert_not_decorated(&res, "PUT from APP");
+    let res = send(&app, preflight("/caf%C3%A9", PARTNER, "PUT", None)).await;
+    assert_not_granted(&res, "preflight PUT from PARTNER before login");
+}
+
+/// A POSIX class (`[[:alpha:]]`), which actix-web's regex accepts and `outermost()`'s table
+/// cannot build a matching path for.
+#[cors(origins = ["https://app.example.com"])]
+#[delete("/tags/{name:[[:alpha:]]+}")]
+async fn delete_tag() -> HttpResponse {
+    HttpResponse::Ok().body("tag deleted")
+}
+
+/// Without `outermost()`, the route's own layer grants its preflights.
+#[actix_web::test]
+async fn a_route_whose_regex_has_no_sample_grants_its_preflights_on_its_own() {
+    let app = test::init_service(App::new().service(delete_tag)).await;
+    let res = send(&app, preflight("/tags/rust", APP, "DELETE", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+}
+
+/// With `outermost()` and authentication: `outermost()` fails closed, leaving the preflight to
+/// the app; a logged-in preflight reaches the route, whose own layer grants it. An app without
+/// `outermost()` built next on the same thread still grants it too.
+#[actix_web::test]
+async fn outermost_fails_closed_on_a_route_whose_regex_has_no_sample_and_its_own_layer_answers() {
+    let app = test::init_service(
+        App::new()
+            .service(delete_tag)
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, preflight("/tags/rust", APP, "DELETE", None)).await;
+    assert_not_granted(&res, "before login");
+    let res = send(
+        &app,
+        logged_in(preflight("/tags/rust", APP, "DELETE", None)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "logged in");
+    assert_eq!(res.allow_origin(), Some(APP), "logged in");
+    let app = test::init_service(App::new().service(delete_tag)).await;
+    let res = send(&app, preflight("/tags/rust", APP, "DELETE", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "without outermost()");
+    assert_eq!(res.allow_origin(), Some(APP), "without outermost()");
+}
+
+/// No CORS: numeric ids only.
+#[get("/items/{id:\\d+}")]
+async fn legacy_item() -> HttpResponse {
+    HttpResponse::Ok().body("legacy item")
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("/items/{slug}")]
+async fn item_by_slug() -> HttpResponse {
+    HttpResponse::Ok().body("item by slug")
+}
+
+/// A resource without CORS that takes some of a dynamic route's paths (`/items/{id:\d+}` before
+/// `/items/{slug}`), including the first one `outermost()` builds to ask the resource map about:
+/// `outermost()` answers the paths the route serves, and fails closed on those the resource takes.
+#[actix_web::test]
+async fn outermost_answers_the_paths_of_a_dynamic_route_a_resource_leaves_to_it() {
+    // The resource named (`#[get]` names it after its function), then unnamed.
+    let unnamed = || {
+        web::resource("/items/{id:\\d+}")
+            .route(web::get().to(|| async { HttpResponse::Ok().body("legacy item") }))
+    };
+    for named in [true, false] {
+        let app = App::new();
+        let app = match named {
+            true => app.service(legacy_item),
+            false => app.service(unnamed()),
+        };
+        let app = test::init_service(
+            app.service(item_by_slug)
+                .wrap(from_fn(require_login))
+                .wrap(outermost()),
+        )
+        .await;
+        let res = send(&app, preflight("/items/abc", APP, "GET", None)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::NO_CONTENT,
+            "/items/abc, named: {named}"
+        );
+        assert_eq!(res.allow_origin(), Some(APP), "/items/abc, named: {named}");
+        let res = send(&app, preflight("/items/7", APP, "GET", None)).await;
+        assert_not_granted(&res, "/items/7");
+        let req = logged_in(from_origin(Method::GET, "/items/7", APP));
+        let (res, body) = send_reading_body(&app, req).await;
+        assert_eq!(body, "legacy item");
+        assert_not_decorated(&res, "GET /items/7");
+    }
+}
+
+#[cors(origins = ["https://app.example.com"])]
+#[get("/x")]
+async fn read_x_in_empty_scope() -> HttpResponse {
+    HttpResponse::Ok().body("x")
+}
+
+#[cors(origins = ["https://partner.example.org"], credentials = true)]
+#[post("/x")]
+async fn create_x_beside_empty_scope() -> HttpResponse {
+    HttpResponse::Ok().body("never reached: the empty scope inside /a takes every path")
+}
+
+/// What `outermost()` cannot notice, pinned as SECURITY.md documents it ("Known limits"): scopes
+/// that render one prefix count as twins. A `web::scope("")` with a `default_service` inside
+/// `/a` takes every path of `/a`, so the route of `/a` beside it never serves `/a/x`; yet
+/// `outermost()` answers its preflight and decorates the page the empty scope serves with its
+/// policy. A fix that tells the scopes apart flips every check.
+#[actix_web::test]
+async fn limit_an_empty_scope_inside_a_scope_counts_as_its_twin() {
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/a")
+                    .service(
+                        web::scope("")
+                            .service(read_x_in_empty_scope)
+                            .default_service(spa_fallback()),
+                    )
+                    .service(create_x_beside_empty_scope),
+            )
+            .wrap(from_fn(require_login))
+            .wrap(outermost()),
+    )
+    .await;
+    let res = send(&app, preflight("/a/x", PARTNER, "POST", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "the documented limit");
+    assert_eq!(res.allow_origin(), Some(PARTNER), "the documented limit");
+    let req = logged_in(from_origin(Method::POST, "/a/x", PARTNER));
+    let (res, body) = send_reading_body(&app, req).await;
+    assert_eq!(body, "<html>private dashboard</html>");
+    assert_eq!(res.allow_origin(), Some(PARTNER), "the documented limit");
+    assert_eq!(
+        res.header(ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        Some("true"),
+        "the documented limit"
+    );
+}
+
+/// A handler registered by hand, with a policy of its own: PARTNER only.
+#[cors(origins = ["https://partner.example.org"], methods = ["GET", "PUT"])]
+async fn partner_fallback_page() -> HttpResponse {
+    HttpResponse::Ok().body("fallback page")
+}
+
+/// What `outermost()` cannot notice, pinned as SECURITY.md documents it ("Known limits"): a
+/// handler registered by hand as the app's `default_service`, whose own policy refuses APP. The
+/// default policy answers for it and grants APP's preflight; without `outermost()` the handler's
+/// own layer refuses it. A fix that sees the handler flips the first check.
+#[actix_web::test]
+async fn limit_a_default_policy_answers_for_a_handler_registered_by_hand_as_default_service() {
+    let default = cors_runtime::named_policy!(crate::cors_policies::FALLBACK);
+    let app = test::init_service(
+        App::new()
+            .service(read_settings)
+            .default_service(web::to(partner_fallback_page).wrap(partner_fallback_page::cors()))
+            .wrap(outermost().default_policy(default)),
+    )
+    .await;
+    let res = send(&app, preflight("/anything", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "the documented limit");
+    assert_eq!(res.allow_origin(), Some(APP), "the documented limit");
+
+    let app = test::init_service(
+        App::new()
+            .service(read_settings)
+            .default_service(web::to(partner_fallback_page).wrap(partner_fallback_page::cors())),
+    )
+    .await;
+    let res = send(&app, preflight("/anything", APP, "PUT", None)).await;
+    assert_not_granted(&res, "without outermost()");
 }

@@ -42,7 +42,7 @@ use actix_web::guard::Guard;
 use actix_web::HttpRequest;
 
 use super::guard::RouteGuard;
-use super::nodes::{first_by_path, NodeId};
+use super::nodes::{first_by_path, FirstByPath, NodeId};
 use super::recorder::{self, Recorded};
 use super::sample::sample_path;
 use super::warn_once;
@@ -515,15 +515,19 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
         let by_path = samples
             .iter()
             .map(|sample| (sample, first_by_path(request, sample)));
+        let not_registered = |sample: &str, first: Option<FirstByPath<'_>>| match first {
+            Some(first) => !entries.iter().any(|entry| entry.node == Some(first.node)),
+            // An unnamed resource (a scope that owns the path and holds nothing for it is none).
+            None => request.resource_map().has_resource(sample),
+        };
         let mut by_path = by_path
             .clone()
-            .filter(|(_, first)| {
-                first.is_none_or(|first| entries.iter().any(|e| e.node == Some(first.node)))
-            })
+            .filter(|&(sample, first)| !not_registered(sample, first))
             .chain(by_path.take(1));
         let Some((sample, first)) = by_path.next() else {
             continue;
         };
+        let unnamed_first = first.is_none() && not_registered(sample, first);
         let first = first.map(|first| (first.node, first.name));
         // The routes of the table that match the sample, up to this one: the router tries them
         // first, in this order.
@@ -538,6 +542,10 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
                      every path of it that was tried; register the route before it, or give \
                      that resource `#[cors]` too"
                 ),
+                None if unnamed_first => "an unnamed resource, which `outermost()` did not \
+                                          register, comes first for every path of it that was \
+                                          tried; register the route before it"
+                    .to_owned(),
                 None if entry.scope_prefix.contains(PLACEHOLDER) => format!(
                     "the resource map does not route its path `{sample}` to it: a scope that \
                      owns its path comes first, a resource `outermost()` did not register, or \
@@ -550,7 +558,7 @@ fn find_doubts(request: &HttpRequest, entries: &mut [Entry]) {
                          apart, the route is never reached"
                     .to_owned(),
             };
-            if first.is_none() {
+            if first.is_none() && !unnamed_first {
                 prefixes_in_doubt.push(&entry.scope_prefix);
             }
             doubts.push((index, why));
