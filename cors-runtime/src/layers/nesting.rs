@@ -14,6 +14,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use actix_web::dev::{Extensions, ServiceRequest};
+use actix_web::HttpRequest;
 
 /// Left on a request by an `outermost()` in charge of it.
 struct OuterInCharge;
@@ -44,22 +45,26 @@ impl Nesting {
         }
     }
 
-    /// Whether a layer around this one is in charge of `request`, which has an `Origin`. When
-    /// this one is, it marks the request for the layers inside it that have not settled.
+    /// Whether a layer around this one is in charge of `request`, which has an `Origin`.
     #[inline]
-    pub(crate) fn steps_aside(&self, request: &mut ServiceRequest) -> bool {
-        let steps_aside = match self.steps_aside.get() {
+    pub(crate) fn steps_aside(&self, request: &HttpRequest) -> bool {
+        match self.steps_aside.get() {
             Some(settled) => settled,
             None => self.settle(request),
-        };
-        if !steps_aside && UNSETTLED.get() > 0 {
+        }
+    }
+
+    /// Marks `request`, which this layer is in charge of, for the layers inside it that have not
+    /// settled, before it passes it on.
+    #[inline]
+    pub(crate) fn mark_in_charge(&self, request: &mut ServiceRequest) {
+        if UNSETTLED.get() > 0 {
             MARK.with(|mark| request.add_data_container(mark.clone()));
         }
-        steps_aside
     }
 
     #[cold]
-    fn settle(&self, request: &ServiceRequest) -> bool {
+    fn settle(&self, request: &HttpRequest) -> bool {
         let inside = request.app_data::<OuterInCharge>().is_some();
         self.steps_aside.set(Some(inside));
         UNSETTLED.set(UNSETTLED.get() - 1);

@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderMap, ORIGIN};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpRequest};
 
@@ -284,14 +284,16 @@ where
     fn call(&self, mut req: ServiceRequest) -> Self::Future {
         // Without `Origin` there is nothing to answer or decorate (a same-origin request, or not
         // a browser's). Inside another `outermost()`, that one answers.
-        if !req.headers().contains_key(ORIGIN) || self.state.nesting.steps_aside(&mut req) {
+        let origin = read_origin(req.request());
+        let nesting = &self.state.nesting;
+        if matches!(origin, Ok(None)) || nesting.steps_aside(req.request()) {
             return LayerFuture::passed(self.service.call(req));
         }
-        let origin = read_origin(req.request());
         // The route is looked up before the inner services run, while the request is at hand:
         // an error from them comes back without it.
         let Some((policy, whose)) = self.state.policy_for(&req) else {
             // Nobody's, or not surely anybody's: the app's own business, as without this layer.
+            nesting.mark_in_charge(&mut req);
             return LayerFuture::passed(self.service.call(req));
         };
         // Judged when the future is polled, like any answer this layer gives by itself.
@@ -299,6 +301,7 @@ where
             return LayerFuture::own(req, Own::Preflight(policy));
         }
         let judged = judge_read(&policy, origin, req.request());
+        nesting.mark_in_charge(&mut req);
         flow::actual(&self.service, &policy, req, judged, whose)
     }
 }
