@@ -903,3 +903,125 @@ async fn an_actual_requests_method_is_matched_exactly_as_the_router_matches_it()
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(res.allow_origin(), None);
 }
+
+/// No CORS: actix-web's `#[put]` guards its resource by `PUT`, so a preflight (`OPTIONS`) passes
+/// it by, and the request the preflight announces does not.
+#[put("/{id}")]
+async fn replace_anything() -> HttpResponse {
+    HttpResponse::Ok().body("replaced")
+}
+
+/// The same under `/api`.
+#[put("/api/{id}")]
+async fn replace_in_api() -> HttpResponse {
+    HttpResponse::Ok().body("replaced")
+}
+
+/// `replace_in_api` and `replace_anything` on the app, then `web::scope(prefix)` with its own `outermost()` and a
+/// default policy: the scope's default is in charge of the scope, not of the resource before it.
+async fn resource_before_a_scope(prefix: &'static str) -> impl TestApp {
+    test::init_service(
+        App::new()
+            .service(replace_in_api)
+            .service(replace_anything)
+            .service(
+                web::scope(prefix).wrap(from_fn(require_login)).wrap(
+                    outermost().default_policy(cors_runtime::named_policy!(
+                        crate::cors_policies::FALLBACK
+                    )),
+                ),
+            ),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_scopes_default_policy_does_not_answer_for_a_resource_registered_before_the_scope() {
+    for prefix in ["", "/api"] {
+        let app = resource_before_a_scope(prefix).await;
+        let res = send(&app, preflight(&format!("{prefix}/7"), APP, "PUT", None)).await;
+        let what = format!("preflight for `{prefix}/7`, served before the scope");
+        assert_eq!(res.allow_origin(), None, "{what}: {:?}", res.headers);
+        assert_ne!(res.status, StatusCode::NO_CONTENT, "{what}");
+        // The request it announces is served outside the scope, without CORS.
+        let req = from_origin(Method::PUT, &format!("{prefix}/7"), APP).to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN), None);
+        assert_eq!(&test::read_body(res).await[..], b"replaced");
+    }
+}
+
+#[actix_web::test]
+async fn a_scopes_default_policy_still_answers_what_the_scope_serves() {
+    for prefix in ["", "/api"] {
+        let app = resource_before_a_scope(prefix).await;
+        // No resource matches: the request the preflight announces ends in the scope's `404`.
+        let res = send(&app, preflight(&format!("{prefix}/a/b"), APP, "PUT", None)).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "`{prefix}/a/b`");
+        assert_eq!(res.allow_origin(), Some(APP));
+        // The actual request, which the router gives the scope: the login middleware's `401`,
+        // decorated with the default policy.
+        let res = send(
+            &app,
+            from_origin(Method::PUT, &format!("{prefix}/a/b"), APP),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(res.allow_origin(), Some(APP), "PUT `{prefix}/a/b`");
+    }
+}
+
+/// No CORS: a resource the app's default policy covers.
+#[put("/profile")]
+async fn save_profile() -> HttpResponse {
+    HttpResponse::Ok().finish()
+}
+
+/// Behind `from_fn`, which boxes the service it wraps, `outermost()` cannot tell it wraps the app
+/// rather than a scope, and its default policy answers preflights as a scope's does: only where no
+/// resource matches the path. Behind middleware that keeps the type of what it wraps (`Logger`,
+/// `NormalizePath`, actix-web-httpauth's), it answers for resources without `#[cors]` too.
+#[actix_web::test]
+async fn limit_behind_from_fn_the_default_answers_preflights_only_where_no_resource_matches() {
+    let default =
+        || outermost().default_policy(cors_runtime::named_policy!(crate::cors_policies::FALLBACK));
+    let behind_logger = test::init_service(
+        App::new()
+            .service(save_profile)
+            .wrap(Logger::default())
+            .wrap(default()),
+    )
+    .await;
+    let behind_bearer_auth = test::init_service(
+        App::new()
+            .service(save_profile)
+            .wrap(HttpAuthentication::bearer(bearer_token))
+            .wrap(default()),
+    )
+    .await;
+    let behind_from_fn = test::init_service(
+        App::new()
+            .service(save_profile)
+            .wrap(from_fn(require_login))
+            .wrap(default()),
+    )
+    .await;
+    for res in [
+        send(&behind_logger, preflight("/profile", APP, "PUT", None)).await,
+        send(&behind_bearer_auth, preflight("/profile", APP, "PUT", None)).await,
+    ] {
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        assert_eq!(res.allow_origin(), Some(APP));
+    }
+    let res = send(&behind_from_fn, preflight("/profile", APP, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None, "{:?}", res.headers);
+    // Where no resource matches, both answer.
+    for res in [
+        send(&behind_logger, preflight("/nowhere", APP, "PUT", None)).await,
+        send(&behind_bearer_auth, preflight("/nowhere", APP, "PUT", None)).await,
+        send(&behind_from_fn, preflight("/nowhere", APP, "PUT", None)).await,
+    ] {
+        assert_eq!(res.status, StatusCode::NO_CONTENT);
+        assert_eq!(res.allow_origin(), Some(APP));
+    }
+}

@@ -36,6 +36,7 @@ use super::judge::{judge_read, read_origin};
 use super::log;
 use super::marks;
 use super::nesting::Nesting;
+use super::placement::wraps_the_app;
 use super::preflight::is_preflight;
 use super::reject;
 use crate::decision::refusal::Outcome;
@@ -112,7 +113,12 @@ impl Outermost {
     /// a method the `#[cors]` routes on a path refuse, which such a handler may serve. It is a
     /// named policy, checked when it is declared:
     /// `default_policy(cors_runtime::named_policy!(crate::cors_policies::API))`. It answers
-    /// preflights for the `methods` it lists, and none if it lists none; its
+    /// preflights for the `methods` it lists, and none if it lists none. On a scope, it answers a
+    /// preflight only where the request it announces stays in the scope (no resource matches the
+    /// path, or the `#[cors]` route tried first for it is in the scope): a resource registered
+    /// before the scope, whose method guard the preflight passes by, may serve that request. A
+    /// layer on the `App` behind a middleware that boxes what it wraps (`from_fn`) cannot tell it
+    /// is not on a scope, and answers preflights alike. Its
     /// `on_mismatch = "reject"` turns other origins away with `403` before the app runs. Without a
     /// default policy, those requests get no CORS headers.
     pub fn default_policy(self, policy: Policy) -> Self {
@@ -155,6 +161,7 @@ where
                 default: self.default.map(PreparedPolicy::new),
                 default_covers_routes: self.default_covers_routes,
                 by_hand_handlers: self.default.is_some() && by_hand_handlers(),
+                wraps_the_app: wraps_the_app::<S>(),
                 nesting: Nesting::built(),
             }),
         }))
@@ -170,6 +177,8 @@ struct LayerState {
     /// Whether the program has handlers registered by hand (`handler::cors()`), which the route
     /// table cannot see.
     by_hand_handlers: bool,
+    /// Whether the layer wraps the app itself, rather than a scope (see `placement`).
+    wraps_the_app: bool,
     nesting: Nesting,
 }
 
@@ -213,7 +222,7 @@ impl LayerState {
                     Beyond::NoRouteMatches => routes.another_resource_matches(request),
                     // What the router gives the request to after the routes that refuse it is
                     // out of sight: any resource, a handler registered by hand included.
-                    Beyond::RoutesRefuse => true,
+                    Beyond::RoutesRefuse { .. } => true,
                 };
                 if routes_left && others_may_serve {
                     left_to_the_app(
@@ -222,9 +231,26 @@ impl LayerState {
                     );
                     return None;
                 }
+                let preflight = is_preflight(request.head());
+                // On a scope, the request a preflight announces may go to a resource registered
+                // before the scope, out of the default policy's charge (see `placement`).
+                if preflight
+                    && !self.wraps_the_app
+                    && !routes.announced_stays_in_scope(request, beyond)
+                {
+                    left_to_the_app(
+                        request,
+                        &"the request it announces may be served outside the scope this layer \
+                          wraps (by a resource registered before the scope, whose guards refuse \
+                          the preflight), out of the default policy's charge; a layer that cannot \
+                          tell it wraps the app (a middleware inside it, such as `from_fn`, hides \
+                          that) counts as on a scope",
+                    );
+                    return None;
+                }
                 // A default that lists no method answers no preflight, rather than an empty
                 // `Access-Control-Allow-Methods`.
-                if is_preflight(request.head()) && default.preflight.methods.is_empty() {
+                if preflight && default.preflight.methods.is_empty() {
                     return None;
                 }
                 let covers_routes = self.default_covers_routes;
