@@ -378,3 +378,58 @@ async fn services_register_before_middleware_is_built() {
     .await;
     assert_eq!(seen.get(), 2);
 }
+
+/// 9. A middleware on the `App` is given a service whose type names the app's router (the
+///    service of `App::new()`'s endpoint), under middleware that keeps the type of what it wraps;
+///    `from_fn` boxes it. One on a scope, even `web::scope("")`, is given a service whose type
+///    does not name it.
+#[actix_web::test]
+async fn a_middleware_on_the_app_is_given_the_apps_router() {
+    fn router_of<T: actix_web::dev::ServiceFactory<ServiceRequest>>(_: &App<T>) -> &'static str {
+        std::any::type_name::<T::Service>()
+    }
+    let router = router_of(&App::new());
+    #[derive(Clone, Default)]
+    struct SeesType(Rc<Cell<&'static str>>);
+    impl<S, B> Transform<S, ServiceRequest> for SeesType
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    {
+        type Response = ServiceResponse<B>;
+        type Error = actix_web::Error;
+        type Transform = S;
+        type InitError = ();
+        type Future = Ready<Result<S, ()>>;
+
+        fn new_transform(&self, service: S) -> Self::Future {
+            self.0.set(std::any::type_name::<S>());
+            ready(Ok(service))
+        }
+    }
+    async fn pass(
+        req: ServiceRequest,
+        next: Next<impl MessageBody>,
+    ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+        next.call(req).await
+    }
+    let (on_app, behind_from_fn) = (SeesType::default(), SeesType::default());
+    let (on_scope, on_empty_scope) = (SeesType::default(), SeesType::default());
+    let _app = test::init_service(
+        App::new()
+            .service(web::scope("/s").wrap(on_scope.clone()))
+            .service(
+                web::scope("")
+                    .wrap(actix_web::middleware::Logger::default())
+                    .wrap(on_empty_scope.clone()),
+            )
+            .wrap(actix_web::middleware::Logger::default())
+            .wrap(on_app.clone()),
+    )
+    .await;
+    let _boxed =
+        test::init_service(App::new().wrap(from_fn(pass)).wrap(behind_from_fn.clone())).await;
+    assert!(on_app.0.get().contains(router), "{}", on_app.0.get());
+    for seen in [&behind_from_fn, &on_scope, &on_empty_scope] {
+        assert!(!seen.0.get().contains(router), "{}", seen.0.get());
+    }
+}

@@ -952,7 +952,7 @@ async fn a_scopes_default_policy_does_not_answer_for_a_resource_registered_befor
 }
 
 #[actix_web::test]
-async fn a_scopes_default_policy_still_answers_what_the_scope_serves() {
+async fn a_scopes_default_policy_still_answers_where_no_resource_matches() {
     for prefix in ["", "/api"] {
         let app = resource_before_a_scope(prefix).await;
         // No resource matches: the request the preflight announces ends in the scope's `404`.
@@ -1024,4 +1024,42 @@ async fn limit_behind_from_fn_the_default_answers_preflights_only_where_no_resou
         assert_eq!(res.status, StatusCode::NO_CONTENT);
         assert_eq!(res.allow_origin(), Some(APP));
     }
+}
+
+#[cors(policy = crate::cors_policies::SPA)]
+#[get("/{id}")]
+async fn show_item() -> HttpResponse {
+    HttpResponse::Ok().body("item")
+}
+
+/// In `/items`: a `#[cors]` route serving `GET`, `replace_anything` (`PUT`, no CORS), then
+/// `web::scope("")` with its own `outermost()` and a default policy. The preflight for `PUT`
+/// passes both by and reaches the empty scope; the `PUT` itself is served by `replace_anything`,
+/// outside it.
+#[actix_web::test]
+async fn a_nested_scopes_default_policy_does_not_answer_for_a_resource_before_it() {
+    let app = test::init_service(
+        App::new().service(
+            web::scope("/items")
+                .service(show_item)
+                .service(replace_anything)
+                .service(web::scope("").wrap(from_fn(require_login)).wrap(
+                    outermost().default_policy(cors_runtime::named_policy!(
+                        crate::cors_policies::FALLBACK
+                    )),
+                )),
+        ),
+    )
+    .await;
+    let res = send(&app, preflight("/items/7", APP, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None, "{:?}", res.headers);
+    assert_ne!(res.status, StatusCode::NO_CONTENT);
+    let req = from_origin(Method::PUT, "/items/7", APP).to_request();
+    let res = test::call_service(&app, req).await;
+    assert_eq!(res.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN), None);
+    assert_eq!(&test::read_body(res).await[..], b"replaced");
+    // The route's own preflight is its own.
+    let res = send(&app, preflight("/items/7", APP, "GET", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
 }

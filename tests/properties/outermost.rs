@@ -1,60 +1,73 @@
 //! `outermost()` never grants what the route the router actually selects would refuse; where no
 //! route serves the request, only the default policy in charge may answer.
 //!
-//! Each case generates an app and requests. The app holds, in registration order:
-//! - routes with `#[cors]` (registered as the macro registers them), some guarded by host, on
-//!   static paths, plain dynamic segments (`{id}`), and segments with a regex
-//!   (`{id:[0-9]{3}}`, `{id:[0-9a-f]{8}}`), overlapping one another;
-//! - resources registered by hand, without `#[cors]`, serving every method or one (as
-//!   actix-web's own routing macros do), before or after the routes of their level, some on the
-//!   path of a `#[cors]` route and under its resource name: resource names are drawn from a few,
-//!   so `#[cors]` routes share them too, as handlers of two modules with one function name do;
+//! Each case generates an app and requests. The app holds, at each level in registration order:
+//! - resources registered by hand, without `#[cors]`, serving every method or one (as actix-web's
+//!   own routing macros do, by a guard on the resource), first (before the scopes and routes of
+//!   their level) or last; some on the path of a `#[cors]` route and under its resource name:
+//!   resource names are drawn from a few, so `#[cors]` routes share them too, as handlers of two
+//!   modules with one function name do;
 //! - scopes on static prefixes (`/s`, `/t`), a dynamic one (`/{p}`), one with a regex
-//!   (`/{v:v[0-9]+}`), and `web::scope("")`, some with a `default_service`, registered before
-//!   the routes of the app (so `web::scope("")` takes every path the app's routes match);
+//!   (`/{v:v[0-9]+}`), and `web::scope("")`, some with a `default_service`; a scope may hold,
+//!   registered last, a `web::scope("")` of its own, with or without `outermost()` (scopes nest no
+//!   deeper);
 //! - sibling scopes whose prefixes extend one another (`/s` and `/s/a`), in either order, the
 //!   shorter one most often with a `default_service`;
-//! - twin scopes on one prefix told apart by `guard::Host`;
+//! - twin scopes on one prefix told apart by `guard::Host` (never with an `outermost()` of their
+//!   own);
+//! - routes with `#[cors]` (registered as the macro registers them), some guarded by host, on
+//!   static paths, plain dynamic segments (`{id}`), and segments with a regex (`{id:[0-9]{3}}`,
+//!   `{id:[0-9a-f]{8}}`), overlapping one another;
 //! - `outermost()` on the app, on scopes, or on both (then the app's is in charge and a scope's
-//!   steps aside), each with or without a default policy; the app's and the scopes' differ.
+//!   steps aside), each with or without a default policy; the app's and the scopes' differ. The
+//!   app's has, in some cases, a `from_fn` middleware inside it, which hides from it that it wraps
+//!   the app.
 //!
 //! Requests are preflights and actual requests, from allowed and other origins, on either host,
 //! to every path the patterns match with values each segment's regex accepts and values it
 //! refuses, and to paths no route matches. The router is the oracle: every handler answers with
 //! its own tag and every scope marks its responses, so sending the actual request through the
-//! same app built without `outermost()` tells which route serves it and in which scope. That
-//! route's policy, or the default policy in charge when none or a resource without `#[cors]`
-//! serves it (the app's `outermost()`'s when it has one, else the one on the scope the request
-//! went to), applied to the request is what may be granted. `outermost()`'s answer must grant
-//! nothing beyond it: its `Access-Control-*` headers are either absent or exactly the oracle's.
+//! same app built without `outermost()` tells which route serves it and through which scopes.
+//! That route's policy, or the default policy in charge when none or a resource without `#[cors]`
+//! serves it, applied to the request is what may be granted. The default policy in charge is the
+//! app's `outermost()`'s when it has one, else that of the outermost `outermost()` on the scopes
+//! the request went through; off the app (and behind `from_fn`) it answers a preflight only where
+//! no resource matches the path, since a resource registered before the scope may serve the
+//! request the preflight announces. `outermost()`'s answer must grant nothing beyond that: its
+//! `Access-Control-*` headers are either absent or exactly the oracle's.
 //!
 //! What `outermost()` documents it cannot notice is not generated (SECURITY.md, "Known
 //! limits"): a guard on a scope with no twin on its prefix (scopes are guarded only as twins),
 //! twin scopes whose routes on one path serve different methods (the second twin mirrors the
-//! first), and a resource or scope (with or without `#[cors]` routes) registered between two
-//! `#[cors]` routes whose paths overlap (resources by hand come first or last at their level,
-//! scopes before the app's routes). Each has a test of its documented behaviour in
+//! first), nested scopes that render one prefix for one path (a nested `web::scope("")` holds no
+//! route on a path of the routes around it), and a resource or scope (with or without `#[cors]`
+//! routes) registered between two `#[cors]` routes whose paths overlap (resources by hand come
+//! first or last at their level, scopes before the routes of their level but a nested
+//! `web::scope("")`, which comes last). Each has a test of its documented behaviour in
 //! `tests/outermost_invariant.rs` or `tests/outermost_mispredictions.rs` (`limit_*`).
 //!
 //! So that a layer that never answers cannot pass, a second property holds on the apps of the
 //! same generator where `outermost()` sees everything and has no doubt by design: there it
 //! answers exactly as the oracle. Left out of those apps: guards, resources registered by hand,
-//! twin scopes; scope prefixes with a dynamic segment (under one with a regex the table fails
-//! closed by design; a plain one takes the paths of what is registered after it); a scope whose
-//! prefix a scope registered before it takes (a prefix extending an earlier one's, anything
-//! after `web::scope("")`), since a route whose scope prefix extends another scope's is in
-//! doubt, and so are the routes of that other scope; a route whose paths a scope registered
+//! twin scopes, nested scopes; scope prefixes with a dynamic segment (under one with a regex the
+//! table fails closed by design; a plain one takes the paths of what is registered after it); a
+//! scope whose prefix a scope registered before it takes (a prefix extending an earlier one's,
+//! anything after `web::scope("")`), since a route whose scope prefix extends another scope's is
+//! in doubt, and so are the routes of that other scope; a route whose paths a scope registered
 //! before it takes (on the app after `web::scope("")`, or in `/s` on a path under an earlier
 //! `/s/a`), which the router never reaches; and at one level, two routes on one path and method,
 //! or on overlapping paths, one of which may shadow the other.
 
 use std::collections::BTreeSet;
 
-use actix_web::dev::{AppService, HttpServiceFactory, ResourceDef};
+use actix_web::body::MessageBody;
+use actix_web::dev::{
+    AppService, HttpServiceFactory, ResourceDef, Service, ServiceRequest, ServiceResponse,
+};
 use actix_web::guard::{self, GuardContext};
 use actix_web::http::header::{self, HeaderName};
 use actix_web::http::Method;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::test as actix_test;
 use actix_web::{web, App, HttpResponse};
 use cors_rules::stored::{store_max_age, JoinedNames, JoinedOrigins};
@@ -160,6 +173,9 @@ enum Item {
 struct Model {
     items: Vec<Item>,
     outermost: Outermost,
+    /// The app's `outermost()` has a `from_fn` middleware inside it, which boxes the app's
+    /// router: the layer cannot tell it wraps the app, and counts as on a scope.
+    app_layer_behind_from_fn: bool,
 }
 
 /// The resource names routes and resources are given: few, so that they share them.
@@ -294,23 +310,55 @@ fn entries(with_plain: bool) -> impl Strategy<Value = Vec<Item>> {
         })
 }
 
-/// An unguarded scope on one of `prefixes`.
+/// An unguarded scope on one of `prefixes`; with resources registered by hand, sometimes with a
+/// `web::scope("")` of its own registered last (after them), as a group of routes with
+/// middleware of their own is.
 fn scope(
     prefixes: impl Strategy<Value = &'static str>,
     with_plain: bool,
 ) -> impl Strategy<Value = Item> {
+    let nested = match with_plain {
+        true => {
+            prop::option::weighted(0.3, (entries(true), outermost_layer(), any::<bool>())).boxed()
+        }
+        false => Just(None).boxed(),
+    };
     (
         prefixes,
         entries(with_plain),
         outermost_layer(),
         any::<bool>(),
+        nested,
     )
-        .prop_map(|(prefix, items, outermost, default_service)| Item::Scope {
-            prefix,
-            host: None,
-            items,
-            outermost,
-            default_service,
+        .prop_map(|(prefix, mut items, outermost, default_service, nested)| {
+            if let Some((inner, inner_outermost, inner_default_service)) = nested {
+                // Its routes on paths of the routes around it would make the two scopes render
+                // one prefix for one path, a documented limit (see the module).
+                let inner = inner
+                    .into_iter()
+                    .filter(|item| match item {
+                        Item::Route { path, .. } => !items.iter().any(|outer| match outer {
+                            Item::Route { path: other, .. } => paths_overlap(path, other),
+                            _ => false,
+                        }),
+                        _ => true,
+                    })
+                    .collect();
+                items.push(Item::Scope {
+                    prefix: "",
+                    host: None,
+                    items: inner,
+                    outermost: inner_outermost,
+                    default_service: inner_default_service,
+                });
+            }
+            Item::Scope {
+                prefix,
+                host: None,
+                items,
+                outermost,
+                default_service,
+            }
         })
 }
 
@@ -444,20 +492,29 @@ fn model(with_guards_and_plain: bool) -> impl Strategy<Value = Model> {
         ]
         .boxed()
     };
-    (prop::collection::vec(part, 1..4), outermost_layer()).prop_map(move |(parts, outermost)| {
-        let items: Vec<Item> = parts.into_iter().flatten().collect();
-        let mut items = one_scope_per_prefix(items);
-        items.sort_by_key(rank);
-        if !with_guards_and_plain {
-            items = in_plain_sight(items);
-        }
-        // Without `outermost()` on the app, one on an unguarded scope at least.
-        let outermost = match outermost {
-            Outermost::Absent if !has_outermost(&items) => Outermost::Present,
-            outermost => outermost,
-        };
-        Model { items, outermost }
-    })
+    (
+        prop::collection::vec(part, 1..4),
+        outermost_layer(),
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(move |(parts, outermost, app_layer_behind_from_fn)| {
+            let items: Vec<Item> = parts.into_iter().flatten().collect();
+            let mut items = one_scope_per_prefix(items);
+            items.sort_by_key(rank);
+            if !with_guards_and_plain {
+                items = in_plain_sight(items);
+            }
+            // Without `outermost()` on the app, one on an unguarded scope at least.
+            let outermost = match outermost {
+                Outermost::Absent if !has_outermost(&items) => Outermost::Present,
+                outermost => outermost,
+            };
+            Model {
+                items,
+                outermost,
+                app_layer_behind_from_fn,
+            }
+        })
 }
 
 /// Two scopes on one prefix only as twins (the first guarded, the second mirroring it): from
@@ -643,14 +700,15 @@ impl HttpServiceFactory for CorsRoute {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Build {
     /// Without `outermost()`; each scope marks its responses with its index (header
-    /// `x-scope`), so that the default policy of its `outermost()` can be told.
+    /// `x-scope-<index>`), so that the scopes a request went through, and so the default policy
+    /// in charge of it, can be told.
     Oracle,
     /// With the model's `outermost()` layers.
     UnderTest,
 }
 
-/// The response header the oracle's scopes mark their responses with.
-const SCOPE_MARK: &str = "x-scope";
+/// What the names of the headers the oracle's scopes mark their responses with start with.
+const SCOPE_MARK: &str = "x-scope-";
 
 /// What the handlers and scopes of a built app are.
 #[derive(Default)]
@@ -728,9 +786,10 @@ fn register(
                     scope = scope.guard(guard::fn_guard(host_guard(*host)));
                 }
                 match (build, outermost) {
-                    (Build::Oracle, _) => config.service(
-                        scope.wrap(DefaultHeaders::new().add((SCOPE_MARK, index.to_string()))),
-                    ),
+                    (Build::Oracle, _) => config
+                        .service(scope.wrap(
+                            DefaultHeaders::new().add((format!("{SCOPE_MARK}{index}"), "1")),
+                        )),
                     (Build::UnderTest, Outermost::Absent) => config.service(scope),
                     (Build::UnderTest, Outermost::Present) => {
                         config.service(scope.wrap(cors_runtime::outermost()))
@@ -916,12 +975,22 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
         if model.outermost == Outermost::WithDefault {
             layer = layer.default_policy(policy_view(app_default));
         }
-        let with_layer = if model.outermost != Outermost::Absent {
-            Either::Left(
+        let under_test = match (model.outermost, model.app_layer_behind_from_fn) {
+            (Outermost::Absent, _) => {
+                UnderTest::Bare(actix_test::init_service(App::new().configure(configure)).await)
+            }
+            (_, false) => UnderTest::Layer(
                 actix_test::init_service(App::new().configure(configure).wrap(layer)).await,
-            )
-        } else {
-            Either::Right(actix_test::init_service(App::new().configure(configure)).await)
+            ),
+            (_, true) => UnderTest::LayerBehindFromFn(
+                actix_test::init_service(
+                    App::new()
+                        .configure(configure)
+                        .wrap(from_fn(pass_on))
+                        .wrap(layer),
+                )
+                .await,
+            ),
         };
         let mut out = Vec::new();
         for request in requests {
@@ -929,46 +998,48 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
             let served =
                 actix_test::call_service(&oracle, test_request(request, false).to_request()).await;
             let status = served.status();
-            let scope = served
+            // The scopes it went through, from the outermost in: a scope's index is lower than
+            // those of the scopes inside it.
+            let mut through: Vec<usize> = served
                 .headers()
-                .get(SCOPE_MARK)
-                .map(|index| index.to_str().unwrap().parse::<usize>().unwrap());
+                .keys()
+                .filter_map(|name| name.as_str().strip_prefix(SCOPE_MARK)?.parse().ok())
+                .collect();
+            through.sort_unstable();
+            let resource_matches = served.request().resource_map().has_resource(&request.path);
             let tag = String::from_utf8(actix_test::read_body(served).await.to_vec()).unwrap();
             let selected = handlers
                 .iter()
                 .find(|(handler, _)| status.is_success() && *handler == tag)
                 .and_then(|(_, policy)| *policy);
             // A route without `#[cors]`, or none: the default policy in charge covers both. The
-            // app's `outermost()` is in charge where there is one; else the one of the scope the
-            // router gave the request to, if any.
-            let default = match model.outermost {
-                Outermost::WithDefault => Some(app_default),
-                Outermost::Present => None,
-                Outermost::Absent => scope
-                    .filter(|&scope| scopes[scope] == Outermost::WithDefault)
-                    .map(|_| scope_default),
+            // app's `outermost()` is in charge where there is one; else the outermost of the
+            // scopes the router gave the request to that has one. Off the app (or where the layer
+            // cannot tell it is on the app), a default answers a preflight only where no resource
+            // matches the path: a resource registered before the scope may serve the request it
+            // announces.
+            let (default, on_the_app) = match model.outermost {
+                Outermost::WithDefault => (Some(app_default), !model.app_layer_behind_from_fn),
+                Outermost::Present => (None, true),
+                Outermost::Absent => {
+                    let in_charge = through
+                        .iter()
+                        .find(|&&scope| scopes[scope] != Outermost::Absent);
+                    let default = in_charge
+                        .filter(|&&scope| scopes[scope] == Outermost::WithDefault)
+                        .map(|_| scope_default);
+                    (default, false)
+                }
             };
+            let default = default.filter(|_| !request.preflight || on_the_app || !resource_matches);
             let truth = match selected.or(default) {
                 Some(policy) => policy_answer(policy, request).await,
                 None => Answer::none(),
             };
-            let given = match &with_layer {
-                Either::Left(app) => {
-                    let res = actix_test::call_service(
-                        app,
-                        test_request(request, request.preflight).to_request(),
-                    )
-                    .await;
-                    Answer::of(&res, request.preflight)
-                }
-                Either::Right(app) => {
-                    let res = actix_test::call_service(
-                        app,
-                        test_request(request, request.preflight).to_request(),
-                    )
-                    .await;
-                    Answer::of(&res, request.preflight)
-                }
+            let given = match &under_test {
+                UnderTest::Bare(app) => answer_of(app, request).await,
+                UnderTest::Layer(app) => answer_of(app, request).await,
+                UnderTest::LayerBehindFromFn(app) => answer_of(app, request).await,
             };
             out.push((request.clone(), given.normalized(), truth.normalized()));
         }
@@ -976,9 +1047,29 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
     })
 }
 
-enum Either<L, R> {
-    Left(L),
-    Right(R),
+/// The app under test, by where its `outermost()` is: each is another type.
+enum UnderTest<B, L, F> {
+    Bare(B),
+    Layer(L),
+    LayerBehindFromFn(F),
+}
+
+/// A middleware that only passes requests on: `from_fn` boxes the service it wraps.
+async fn pass_on(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next.call(req).await
+}
+
+/// The answer `app` gives `request`.
+async fn answer_of<S, B>(app: &S, request: &Request) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    let res =
+        actix_test::call_service(app, test_request(request, request.preflight).to_request()).await;
+    Answer::of(&res, request.preflight)
 }
 
 fn policy_view(stored: &'static StoredPolicy) -> cors_runtime::Policy {

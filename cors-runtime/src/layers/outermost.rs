@@ -113,12 +113,11 @@ impl Outermost {
     /// a method the `#[cors]` routes on a path refuse, which such a handler may serve. It is a
     /// named policy, checked when it is declared:
     /// `default_policy(cors_runtime::named_policy!(crate::cors_policies::API))`. It answers
-    /// preflights for the `methods` it lists, and none if it lists none. On a scope, it answers a
-    /// preflight only where the request it announces stays in the scope (no resource matches the
-    /// path, or the `#[cors]` route tried first for it is in the scope): a resource registered
-    /// before the scope, whose method guard the preflight passes by, may serve that request. A
-    /// layer on the `App` behind a middleware that boxes what it wraps (`from_fn`) cannot tell it
-    /// is not on a scope, and answers preflights alike. Its
+    /// preflights for the `methods` it lists, and none if it lists none. On a scope it answers a
+    /// preflight only where no resource matches the path: elsewhere a resource registered before
+    /// the scope, whose method guard the preflight passes by, may serve the request the preflight
+    /// announces. A layer on the `App` with a middleware inside it that boxes what it wraps
+    /// (`from_fn`) cannot tell it is on the `App`, and counts as on a scope. Its
     /// `on_mismatch = "reject"` turns other origins away with `403` before the app runs. Without a
     /// default policy, those requests get no CORS headers.
     pub fn default_policy(self, policy: Policy) -> Self {
@@ -222,7 +221,7 @@ impl LayerState {
                     Beyond::NoRouteMatches => routes.another_resource_matches(request),
                     // What the router gives the request to after the routes that refuse it is
                     // out of sight: any resource, a handler registered by hand included.
-                    Beyond::RoutesRefuse { .. } => true,
+                    Beyond::RoutesRefuse => true,
                 };
                 if routes_left && others_may_serve {
                     left_to_the_app(
@@ -232,19 +231,16 @@ impl LayerState {
                     return None;
                 }
                 let preflight = is_preflight(request.head());
-                // On a scope, the request a preflight announces may go to a resource registered
-                // before the scope, out of the default policy's charge (see `placement`).
-                if preflight
-                    && !self.wraps_the_app
-                    && !routes.announced_stays_in_scope(request, beyond)
-                {
+                // Off the app, the request a preflight announces may go to a resource registered
+                // before the layer's scope, out of the default policy's charge (see `placement`).
+                if preflight && !self.wraps_the_app && routes.any_resource_matches(request) {
                     left_to_the_app(
                         request,
-                        &"the request it announces may be served outside the scope this layer \
-                          wraps (by a resource registered before the scope, whose guards refuse \
-                          the preflight), out of the default policy's charge; a layer that cannot \
-                          tell it wraps the app (a middleware inside it, such as `from_fn`, hides \
-                          that) counts as on a scope",
+                        &"a resource matches its path, and may serve the request it announces \
+                          outside the scope this layer wraps (a resource registered before the \
+                          scope, whose guards refuse the preflight), out of the default policy's \
+                          charge; a layer that cannot tell it wraps the app (a middleware inside \
+                          it, such as `from_fn`, hides that) counts as on a scope",
                     );
                     return None;
                 }

@@ -9,10 +9,10 @@
 //! announces then goes to that resource, outside the scope and out of its default's charge.
 //!
 //! actix-web tells a middleware nothing of where it is wrapped but the type of the service it
-//! wraps: on the app, the app's router, under whatever middleware was wrapped before. The router
-//! type's name is asked of actix-web itself (the service of `App::new()`), not written here; a
-//! layer that cannot tell (a middleware inside boxed the service) counts as on a scope, the
-//! cautious side.
+//! wraps (behaviour 9 in `routing`): on the app, the app's router, under whatever middleware was
+//! wrapped before. The router type's name is asked of actix-web itself (the service of
+//! `App::new()`), not written here; a layer that cannot tell (a middleware inside boxed the
+//! service, as `from_fn` does) counts as on a scope, the cautious side.
 
 use std::any::type_name;
 use std::sync::OnceLock;

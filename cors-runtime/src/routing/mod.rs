@@ -32,6 +32,10 @@
 //! 8. Each worker builds its app on its own thread, and registers every service of the app before
 //!    it builds any middleware. `AppService::is_root()` is `false` while a scope's services
 //!    register, `web::scope("")`'s too.
+//! 9. A middleware wrapped on an `App` is given the app's router, the service of `App::new()`'s
+//!    endpoint, or the service of a middleware wrapped before it, whose type names the router's
+//!    unless that middleware boxes it (`from_fn` does); one wrapped on a scope is given the
+//!    scope's, whose type never names the app's router. `layers::placement` reads this.
 //!
 //! Guards on a `web::scope` and resources `outermost()` did not register are invisible to it:
 //! `table` says what it does about them.

@@ -115,9 +115,8 @@ pub(crate) enum Beyond {
     NoRouteMatches,
     /// Routes of the table match its path and refuse the request by their methods: whatever the
     /// router gives it to after them (another resource, a handler registered by hand, a scope's
-    /// or the app's default service) is out of the table's sight. `first`: the entry of the one
-    /// the router tries first.
-    RoutesRefuse { first: usize },
+    /// or the app's default service) is out of the table's sight.
+    RoutesRefuse,
 }
 
 /// Why the table cannot tell which route serves a request, for the debug log.
@@ -288,7 +287,7 @@ impl RouteTable {
             let entry = &self.entries[index];
             return match entry.guard.check(&request.guard_ctx()) {
                 true => Lookup::Route(&entry.prepared),
-                false => Lookup::NoRoute(Beyond::RoutesRefuse { first: index }),
+                false => Lookup::NoRoute(Beyond::RoutesRefuse),
             };
         }
         let static_indices = static_path.map_or(&[][..], |found| &found.indices[..]);
@@ -323,9 +322,9 @@ impl RouteTable {
             });
         }
         let in_order = merged(static_indices, first_dynamic.into_iter().chain(dynamic));
-        match self.walk(request, first, in_order) {
+        match self.walk(request, in_order) {
             // A route the table could not render may come next.
-            Lookup::NoRoute(Beyond::RoutesRefuse { .. }) if !self.unrendered.is_empty() => {
+            Lookup::NoRoute(Beyond::RoutesRefuse) if !self.unrendered.is_empty() => {
                 Lookup::Uncertain(Uncertain::Unrendered {
                     route: self.unrendered[0].route,
                 })
@@ -334,12 +333,11 @@ impl RouteTable {
         }
     }
 
-    /// The router's walk over the routes that match the request's path, in order, from `first`,
-    /// which the resource map finds first for it.
+    /// The router's walk over the routes that match the request's path, the first of which the
+    /// resource map finds first for it.
     fn walk<'a>(
         &'a self,
         request: &'a ServiceRequest,
-        first: usize,
         in_order: impl Iterator<Item = usize>,
     ) -> Lookup<'a> {
         let ctx = request.guard_ctx();
@@ -370,7 +368,7 @@ impl RouteTable {
                 taken_by = Some(entry);
             }
         }
-        Lookup::NoRoute(Beyond::RoutesRefuse { first })
+        Lookup::NoRoute(Beyond::RoutesRefuse)
     }
 
     /// No route's full pattern matches `path`: no `#[cors]` route serves it, unless one the table
@@ -390,30 +388,11 @@ impl RouteTable {
         Lookup::NoRoute(Beyond::NoRouteMatches)
     }
 
-    /// For a layer on a scope: whether the request a preflight announces, which no `#[cors]`
-    /// route serves (`beyond`), surely stays in the layer's scope, the part of the path the scope
-    /// took (the router gave it the preflight). It does when no resource matches the path, so
-    /// that it ends in a default service, or when the route the router tries first for it is in
-    /// that scope or one inside it (the router does not leave a scope once it took a path). A
-    /// resource registered before the scope may otherwise take it: one whose guards refused the
-    /// preflight, as actix-web's routing macros guard a resource by its method.
-    pub(crate) fn announced_stays_in_scope(
-        &self,
-        request: &ServiceRequest,
-        beyond: Beyond,
-    ) -> bool {
-        let path = request.match_info().as_str();
-        match beyond {
-            Beyond::NoRouteMatches => !request.resource_map().has_resource(path),
-            Beyond::RoutesRefuse { first } => {
-                let entry = &self.entries[first];
-                let taken = path.len() - request.match_info().unprocessed().len();
-                entry.in_scope
-                    && ResourceDef::root_prefix(&entry.scope_prefix)
-                        .find_match(path)
-                        .is_some_and(|matched| matched >= taken)
-            }
-        }
+    /// Whether any resource matches the request's path, whoever registered it.
+    pub(crate) fn any_resource_matches(&self, request: &ServiceRequest) -> bool {
+        request
+            .resource_map()
+            .has_resource(request.match_info().as_str())
     }
 
     /// Whether a resource this table did not register matches the request's path first: a route
