@@ -925,11 +925,11 @@ async fn resource_before_a_scope(prefix: &'static str) -> impl TestApp {
             .service(replace_in_api)
             .service(replace_anything)
             .service(
-                web::scope(prefix).wrap(from_fn(require_login)).wrap(
-                    outermost().default_policy(cors_runtime::named_policy!(
+                web::scope(prefix)
+                    .wrap(HttpAuthentication::bearer(bearer_token))
+                    .wrap(outermost().default_policy(cors_runtime::named_policy!(
                         crate::cors_policies::FALLBACK
-                    )),
-                ),
+                    ))),
             ),
     )
     .await
@@ -951,14 +951,19 @@ async fn a_scopes_default_policy_does_not_answer_for_a_resource_registered_befor
     }
 }
 
+/// On a scope, the default policy decorates what the scope serves, and answers no preflight: the
+/// request a preflight announces may be served outside the scope.
 #[actix_web::test]
-async fn a_scopes_default_policy_still_answers_where_no_resource_matches() {
+async fn a_scopes_default_policy_decorates_what_the_scope_serves_and_answers_no_preflight() {
     for prefix in ["", "/api"] {
         let app = resource_before_a_scope(prefix).await;
-        // No resource matches: the request the preflight announces ends in the scope's `404`.
         let res = send(&app, preflight(&format!("{prefix}/a/b"), APP, "PUT", None)).await;
-        assert_eq!(res.status, StatusCode::NO_CONTENT, "`{prefix}/a/b`");
-        assert_eq!(res.allow_origin(), Some(APP));
+        assert_eq!(
+            res.allow_origin(),
+            None,
+            "`{prefix}/a/b`: {:?}",
+            res.headers
+        );
         // The actual request, which the router gives the scope: the login middleware's `401`,
         // decorated with the default policy.
         let res = send(
@@ -971,18 +976,57 @@ async fn a_scopes_default_policy_still_answers_where_no_resource_matches() {
     }
 }
 
+/// A proxy for the `/api` requests of version 2, picked by a header a preflight does not carry.
+async fn version_2_proxy() -> HttpResponse {
+    HttpResponse::Ok().body("proxied")
+}
+
+/// Two `/api` scopes: the first, picked by a header, serves everything by its `default_service`;
+/// the second has `outermost()` with a default policy. The preflight passes the first by (no
+/// header), so the second sees it, and the resource map's search, which stops at the first, finds
+/// no resource for the path; the request it announces, with the header, goes to the first.
+#[actix_web::test]
+async fn a_scopes_default_policy_does_not_answer_for_a_guarded_scope_before_it() {
+    let app =
+        test::init_service(
+            App::new()
+                .service(
+                    web::scope("/api")
+                        .guard(actix_web::guard::Header("x-api-version", "2"))
+                        .default_service(web::to(version_2_proxy)),
+                )
+                .service(web::scope("/api").wrap(
+                    outermost().default_policy(cors_runtime::named_policy!(
+                        crate::cors_policies::FALLBACK
+                    )),
+                )),
+        )
+        .await;
+    let res = send(
+        &app,
+        preflight("/api/orders/7", APP, "PUT", Some("x-api-version")),
+    )
+    .await;
+    assert_eq!(res.allow_origin(), None, "{:?}", res.headers);
+    let req = from_origin(Method::PUT, "/api/orders/7", APP)
+        .insert_header(("x-api-version", "2"))
+        .to_request();
+    let res = test::call_service(&app, req).await;
+    assert_eq!(&test::read_body(res).await[..], b"proxied");
+}
+
 /// No CORS: a resource the app's default policy covers.
 #[put("/profile")]
 async fn save_profile() -> HttpResponse {
     HttpResponse::Ok().finish()
 }
 
-/// Behind `from_fn`, which boxes the service it wraps, `outermost()` cannot tell it wraps the app
-/// rather than a scope, and its default policy answers preflights as a scope's does: only where no
-/// resource matches the path. Behind middleware that keeps the type of what it wraps (`Logger`,
-/// `NormalizePath`, actix-web-httpauth's), it answers for resources without `#[cors]` too.
+/// Behind `from_fn`, which boxes the service it wraps, `outermost()` on the app cannot tell it is
+/// not on a `web::scope("")`, and its default policy answers preflights only where no resource
+/// matches the path; it still decorates. Behind middleware that keeps the type of what it wraps
+/// (`Logger`, actix-web-httpauth's), it also answers for resources without `#[cors]`.
 #[actix_web::test]
-async fn limit_behind_from_fn_the_default_answers_preflights_only_where_no_resource_matches() {
+async fn limit_behind_from_fn_the_apps_default_answers_preflights_only_where_no_resource_matches() {
     let default =
         || outermost().default_policy(cors_runtime::named_policy!(crate::cors_policies::FALLBACK));
     let behind_logger = test::init_service(
@@ -1006,24 +1050,41 @@ async fn limit_behind_from_fn_the_default_answers_preflights_only_where_no_resou
             .wrap(default()),
     )
     .await;
-    for res in [
-        send(&behind_logger, preflight("/profile", APP, "PUT", None)).await,
-        send(&behind_bearer_auth, preflight("/profile", APP, "PUT", None)).await,
-    ] {
-        assert_eq!(res.status, StatusCode::NO_CONTENT);
-        assert_eq!(res.allow_origin(), Some(APP));
+    for path in ["/profile", "/nowhere"] {
+        for res in [
+            send(&behind_logger, preflight(path, APP, "PUT", None)).await,
+            send(&behind_bearer_auth, preflight(path, APP, "PUT", None)).await,
+        ] {
+            assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
+            assert_eq!(res.allow_origin(), Some(APP), "{path}");
+        }
+        // The actual request's answer, `require_login`'s `401`, is decorated.
+        let res = send(&behind_from_fn, from_origin(Method::PUT, path, APP)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(res.allow_origin(), Some(APP), "{path}");
     }
     let res = send(&behind_from_fn, preflight("/profile", APP, "PUT", None)).await;
     assert_eq!(res.allow_origin(), None, "{:?}", res.headers);
-    // Where no resource matches, both answer.
-    for res in [
-        send(&behind_logger, preflight("/nowhere", APP, "PUT", None)).await,
-        send(&behind_bearer_auth, preflight("/nowhere", APP, "PUT", None)).await,
-        send(&behind_from_fn, preflight("/nowhere", APP, "PUT", None)).await,
-    ] {
-        assert_eq!(res.status, StatusCode::NO_CONTENT);
-        assert_eq!(res.allow_origin(), Some(APP));
-    }
+    let res = send(&behind_from_fn, preflight("/nowhere", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+}
+
+/// The same on a `web::scope("")` behind `from_fn`: taken for the app, its default answers a
+/// preflight where no resource matches the path, and not where one registered before it does.
+#[actix_web::test]
+async fn limit_behind_from_fn_an_empty_scope_counts_as_the_app() {
+    let app = test::init_service(App::new().service(replace_anything).service(
+        web::scope("").wrap(from_fn(require_login)).wrap(
+            outermost().default_policy(cors_runtime::named_policy!(crate::cors_policies::FALLBACK)),
+        ),
+    ))
+    .await;
+    let res = send(&app, preflight("/a/b", APP, "PUT", None)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_eq!(res.allow_origin(), Some(APP));
+    let res = send(&app, preflight("/7", APP, "PUT", None)).await;
+    assert_eq!(res.allow_origin(), None, "{:?}", res.headers);
 }
 
 #[cors(policy = crate::cors_policies::SPA)]

@@ -31,9 +31,10 @@
 //! That route's policy, or the default policy in charge when none or a resource without `#[cors]`
 //! serves it, applied to the request is what may be granted. The default policy in charge is the
 //! app's `outermost()`'s when it has one, else that of the outermost `outermost()` on the scopes
-//! the request went through; off the app (and behind `from_fn`) it answers a preflight only where
-//! no resource matches the path, since a resource registered before the scope may serve the
-//! request the preflight announces. `outermost()`'s answer must grant nothing beyond that: its
+//! the request went through. A scope's default answers no preflight, since a resource or scope
+//! registered before the scope may serve the request the preflight announces; the app's, behind
+//! `from_fn` (which hides from it that it is not on a `web::scope("")`), answers preflights only
+//! where no resource matches the path. `outermost()`'s answer must grant nothing beyond that: its
 //! `Access-Control-*` headers are either absent or exactly the oracle's.
 //!
 //! What `outermost()` documents it cannot notice is not generated (SECURITY.md, "Known
@@ -122,10 +123,14 @@ fn app_default_policy() -> &'static StoredPolicy {
     stored(PolicyKind::AAndB, &["GET", "PUT"])
 }
 
-/// The default policy of a scope's `outermost()`: another than the app's, and granting every
-/// origin, so that a scope's default answering where the app's is in charge shows.
-fn scope_default_policy() -> &'static StoredPolicy {
-    stored(PolicyKind::Any, &["GET", "DELETE"])
+/// The default policy of the `outermost()` of the scope of index `scope` (in registration order):
+/// another than the app's, and another than that of the scopes next to it in that order, so that
+/// a default answering where another one is in charge shows. Every other one grants every origin.
+fn scope_default_policy(scope: usize) -> &'static StoredPolicy {
+    match scope % 2 {
+        0 => stored(PolicyKind::Any, &["GET", "DELETE"]),
+        _ => stored(PolicyKind::B, &["DELETE"]),
+    }
 }
 
 /// An `outermost()` on the app or on a scope.
@@ -797,7 +802,7 @@ fn register(
                     (Build::UnderTest, Outermost::WithDefault) => config.service(
                         scope.wrap(
                             cors_runtime::outermost()
-                                .default_policy(policy_view(scope_default_policy())),
+                                .default_policy(policy_view(scope_default_policy(index))),
                         ),
                     ),
                 };
@@ -970,7 +975,6 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
             register(cfg, &model.items, &mut ignored, Build::UnderTest)
         };
         let app_default = app_default_policy();
-        let scope_default = scope_default_policy();
         let mut layer = cors_runtime::outermost();
         if model.outermost == Outermost::WithDefault {
             layer = layer.default_policy(policy_view(app_default));
@@ -1014,12 +1018,15 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
                 .and_then(|(_, policy)| *policy);
             // A route without `#[cors]`, or none: the default policy in charge covers both. The
             // app's `outermost()` is in charge where there is one; else the outermost of the
-            // scopes the router gave the request to that has one. Off the app (or where the layer
-            // cannot tell it is on the app), a default answers a preflight only where no resource
-            // matches the path: a resource registered before the scope may serve the request it
-            // announces.
-            let (default, on_the_app) = match model.outermost {
-                Outermost::WithDefault => (Some(app_default), !model.app_layer_behind_from_fn),
+            // scopes the router gave the request to that has one. A scope's default answers no
+            // preflight: a resource or scope registered before the scope may serve the request
+            // it announces. The app's, behind `from_fn`, cannot tell it is not on a
+            // `web::scope("")`, and answers preflights only where no resource matches the path.
+            let (default, answers_preflights) = match model.outermost {
+                Outermost::WithDefault if model.app_layer_behind_from_fn => {
+                    (Some(app_default), !resource_matches)
+                }
+                Outermost::WithDefault => (Some(app_default), true),
                 Outermost::Present => (None, true),
                 Outermost::Absent => {
                     let in_charge = through
@@ -1027,11 +1034,11 @@ fn answers(model: &Model, requests: &[Request]) -> Vec<(Request, Answer, Answer)
                         .find(|&&scope| scopes[scope] != Outermost::Absent);
                     let default = in_charge
                         .filter(|&&scope| scopes[scope] == Outermost::WithDefault)
-                        .map(|_| scope_default);
+                        .map(|&scope| scope_default_policy(scope));
                     (default, false)
                 }
             };
-            let default = default.filter(|_| !request.preflight || on_the_app || !resource_matches);
+            let default = default.filter(|_| !request.preflight || answers_preflights);
             let truth = match selected.or(default) {
                 Some(policy) => policy_answer(policy, request).await,
                 None => Answer::none(),

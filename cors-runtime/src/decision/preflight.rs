@@ -8,7 +8,7 @@
 //! preflight response"), where a bare `403` makes it say that no `Access-Control-Allow-Origin`
 //! header is present, and sends the developer looking at the origin. The browser goes on only with
 //! what the lists name, so the answer grants nothing the policy does not. Except where some
-//! browser would go on regardless (see [`the_browser_refuses_by_the_lists`]): such a preflight,
+//! browser would go on regardless (see `the_browser_refuses_by_the_lists`): such a preflight,
 //! one asking for private network access the policy does not enable, and one whose method or
 //! header names are malformed (no browser sends them), get the bare `403`.
 

@@ -36,7 +36,7 @@ use super::judge::{judge_read, read_origin};
 use super::log;
 use super::marks;
 use super::nesting::Nesting;
-use super::placement::wraps_the_app;
+use super::placement::{Placement, Wrapped};
 use super::preflight::is_preflight;
 use super::reject;
 use crate::decision::refusal::Outcome;
@@ -113,11 +113,12 @@ impl Outermost {
     /// a method the `#[cors]` routes on a path refuse, which such a handler may serve. It is a
     /// named policy, checked when it is declared:
     /// `default_policy(cors_runtime::named_policy!(crate::cors_policies::API))`. It answers
-    /// preflights for the `methods` it lists, and none if it lists none. On a scope it answers a
-    /// preflight only where no resource matches the path: elsewhere a resource registered before
-    /// the scope, whose method guard the preflight passes by, may serve the request the preflight
-    /// announces. A layer on the `App` with a middleware inside it that boxes what it wraps
-    /// (`from_fn`) cannot tell it is on the `App`, and counts as on a scope. Its
+    /// preflights for the `methods` it lists, and none if it lists none. On a scope it answers
+    /// no preflight, and only decorates actual responses: the request a preflight announces may
+    /// be served outside the scope, by a resource or scope registered before it whose guards the
+    /// preflight passes by (actix-web's `#[put]` guards its resource by `PUT`). A layer with a
+    /// middleware inside it that boxes what it wraps (`from_fn`) cannot tell the `App` from a
+    /// `web::scope("")`, and answers preflights only for paths no resource matches. Its
     /// `on_mismatch = "reject"` turns other origins away with `403` before the app runs. Without a
     /// default policy, those requests get no CORS headers.
     pub fn default_policy(self, policy: Policy) -> Self {
@@ -160,7 +161,7 @@ where
                 default: self.default.map(PreparedPolicy::new),
                 default_covers_routes: self.default_covers_routes,
                 by_hand_handlers: self.default.is_some() && by_hand_handlers(),
-                wraps_the_app: wraps_the_app::<S>(),
+                wrapped: Wrapped::of::<S>(),
                 nesting: Nesting::built(),
             }),
         }))
@@ -176,8 +177,8 @@ struct LayerState {
     /// Whether the program has handlers registered by hand (`handler::cors()`), which the route
     /// table cannot see.
     by_hand_handlers: bool,
-    /// Whether the layer wraps the app itself, rather than a scope (see `placement`).
-    wraps_the_app: bool,
+    /// What the type of the service the layer wraps says of where it is (see `placement`).
+    wrapped: Wrapped,
     nesting: Nesting,
 }
 
@@ -231,18 +232,11 @@ impl LayerState {
                     return None;
                 }
                 let preflight = is_preflight(request.head());
-                // Off the app, the request a preflight announces may go to a resource registered
-                // before the layer's scope, out of the default policy's charge (see `placement`).
-                if preflight && !self.wraps_the_app && routes.any_resource_matches(request) {
-                    left_to_the_app(
-                        request,
-                        &"a resource matches its path, and may serve the request it announces \
-                          outside the scope this layer wraps (a resource registered before the \
-                          scope, whose guards refuse the preflight), out of the default policy's \
-                          charge; a layer that cannot tell it wraps the app (a middleware inside \
-                          it, such as `from_fn`, hides that) counts as on a scope",
-                    );
-                    return None;
+                if preflight {
+                    if let Err(why) = self.default_may_answer_preflight(request, routes) {
+                        left_to_the_app(request, &why);
+                        return None;
+                    }
                 }
                 // A default that lists no method answers no preflight, rather than an empty
                 // `Access-Control-Allow-Methods`.
@@ -256,6 +250,34 @@ impl LayerState {
                 left_to_the_app(request, &why);
                 None
             }
+        }
+    }
+}
+
+impl LayerState {
+    /// Whether the default policy may answer a preflight no `#[cors]` route serves: the request
+    /// it announces must be in this layer's charge (see `placement`).
+    fn default_may_answer_preflight(
+        &self,
+        request: &ServiceRequest,
+        routes: &RouteTable,
+    ) -> Result<(), &'static str> {
+        match self.wrapped.placement(request) {
+            Placement::App => Ok(()),
+            Placement::Scope => Err(
+                "on a scope, a default policy answers no preflight: the request it announces may \
+                 be served outside the scope, by a resource or scope registered before it whose \
+                 guards the preflight passes by",
+            ),
+            // On such a scope, what comes before it and matches the path may serve the request
+            // the preflight announces; where nothing matches, it ends in a default service.
+            Placement::AppOrEmptyScope if routes.any_resource_matches(request) => Err(
+                "a resource matches its path, and this layer cannot tell whether it wraps the app \
+                 or a `web::scope(\"\")` (a middleware inside it, such as `from_fn`, hides that), \
+                 on which a resource registered before the scope may serve the request the \
+                 preflight announces",
+            ),
+            Placement::AppOrEmptyScope => Ok(()),
         }
     }
 }
