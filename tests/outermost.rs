@@ -50,6 +50,14 @@ mod cors_policies {
     });
 
     cors_runtime::policy!(
+        /// A default for version 2 of an API, picked by a request header.
+        VERSION_2 {
+        origins = ["https://app.example.com"],
+        methods = ["PUT"],
+        headers = ["X-Api-Version"],
+    });
+
+    cors_runtime::policy!(
         /// The default of an `outermost()` on a scope, inside the app's.
         PARTNERS {
         origins = ["https://partner.example.org"],
@@ -964,7 +972,7 @@ async fn a_scopes_default_policy_decorates_what_the_scope_serves_and_answers_no_
             "`{prefix}/a/b`: {:?}",
             res.headers
         );
-        // The actual request, which the router gives the scope: the login middleware's `401`,
+        // The actual request, which the router gives the scope: the bearer authentication's `401`,
         // decorated with the default policy.
         let res = send(
             &app,
@@ -982,9 +990,10 @@ async fn version_2_proxy() -> HttpResponse {
 }
 
 /// Two `/api` scopes: the first, picked by a header, serves everything by its `default_service`;
-/// the second has `outermost()` with a default policy. The preflight passes the first by (no
-/// header), so the second sees it, and the resource map's search, which stops at the first, finds
-/// no resource for the path; the request it announces, with the header, goes to the first.
+/// the second has `outermost()` with a default policy that allows that header. The preflight
+/// passes the first by (no header), so the second sees it, and the resource map's search, which
+/// stops at the first, finds no resource for the path; the request it announces, with the header,
+/// goes to the first.
 #[actix_web::test]
 async fn a_scopes_default_policy_does_not_answer_for_a_guarded_scope_before_it() {
     let app =
@@ -997,7 +1006,7 @@ async fn a_scopes_default_policy_does_not_answer_for_a_guarded_scope_before_it()
                 )
                 .service(web::scope("/api").wrap(
                     outermost().default_policy(cors_runtime::named_policy!(
-                        crate::cors_policies::FALLBACK
+                        crate::cors_policies::VERSION_2
                     )),
                 )),
         )
@@ -1123,4 +1132,34 @@ async fn a_nested_scopes_default_policy_does_not_answer_for_a_resource_before_it
     let res = send(&app, preflight("/items/7", APP, "GET", None)).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_eq!(res.allow_origin(), Some(APP));
+}
+
+/// Behind `from_fn`, a layer on a scope whose prefix takes part of the path still counts as on a
+/// scope (the type of what it wraps says nothing, the path does): its default answers no preflight,
+/// on `/api` and on a `web::scope("")` inside `/items`.
+#[actix_web::test]
+async fn behind_from_fn_a_scope_with_a_prefix_still_counts_as_a_scope() {
+    let default =
+        || outermost().default_policy(cors_runtime::named_policy!(crate::cors_policies::FALLBACK));
+    let app = test::init_service(
+        App::new()
+            .service(
+                web::scope("/api")
+                    .wrap(from_fn(require_login))
+                    .wrap(default()),
+            )
+            .service(
+                web::scope("/items")
+                    .service(web::scope("").wrap(from_fn(require_login)).wrap(default())),
+            ),
+    )
+    .await;
+    for path in ["/api/a/b", "/items/x/y"] {
+        let res = send(&app, preflight(path, APP, "PUT", None)).await;
+        assert_eq!(res.allow_origin(), None, "{path}: {:?}", res.headers);
+        // The actual request's `401`, which the scope answers, is decorated.
+        let res = send(&app, from_origin(Method::PUT, path, APP)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(res.allow_origin(), Some(APP), "{path}");
+    }
 }

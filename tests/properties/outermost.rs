@@ -179,7 +179,7 @@ struct Model {
     items: Vec<Item>,
     outermost: Outermost,
     /// The app's `outermost()` has a `from_fn` middleware inside it, which boxes the app's
-    /// router: the layer cannot tell it wraps the app, and counts as on a scope.
+    /// router: the layer cannot tell the app from a `web::scope("")`.
     app_layer_behind_from_fn: bool,
 }
 

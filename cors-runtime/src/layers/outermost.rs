@@ -116,9 +116,10 @@ impl Outermost {
     /// preflights for the `methods` it lists, and none if it lists none. On a scope it answers
     /// no preflight, and only decorates actual responses: the request a preflight announces may
     /// be served outside the scope, by a resource or scope registered before it whose guards the
-    /// preflight passes by (actix-web's `#[put]` guards its resource by `PUT`). A layer with a
-    /// middleware inside it that boxes what it wraps (`from_fn`) cannot tell the `App` from a
-    /// `web::scope("")`, and answers preflights only for paths no resource matches. Its
+    /// preflight passes by (actix-web's `#[put]` guards its resource by `PUT`). A layer on the
+    /// `App` or on a `web::scope("")` with a middleware inside it that boxes what it wraps
+    /// (`from_fn`) cannot tell which it is on, and answers preflights only for paths no resource
+    /// matches. Its
     /// `on_mismatch = "reject"` turns other origins away with `403` before the app runs. Without a
     /// default policy, those requests get no CORS headers.
     pub fn default_policy(self, policy: Policy) -> Self {
@@ -233,7 +234,7 @@ impl LayerState {
                 }
                 let preflight = is_preflight(request.head());
                 if preflight {
-                    if let Err(why) = self.default_may_answer_preflight(request, routes) {
+                    if let Err(why) = self.default_may_answer_preflight(request) {
                         left_to_the_app(request, &why);
                         return None;
                     }
@@ -252,16 +253,10 @@ impl LayerState {
             }
         }
     }
-}
 
-impl LayerState {
     /// Whether the default policy may answer a preflight no `#[cors]` route serves: the request
     /// it announces must be in this layer's charge (see `placement`).
-    fn default_may_answer_preflight(
-        &self,
-        request: &ServiceRequest,
-        routes: &RouteTable,
-    ) -> Result<(), &'static str> {
+    fn default_may_answer_preflight(&self, request: &ServiceRequest) -> Result<(), &'static str> {
         match self.wrapped.placement(request) {
             Placement::App => Ok(()),
             Placement::Scope => Err(
@@ -271,12 +266,18 @@ impl LayerState {
             ),
             // On such a scope, what comes before it and matches the path may serve the request
             // the preflight announces; where nothing matches, it ends in a default service.
-            Placement::AppOrEmptyScope if routes.any_resource_matches(request) => Err(
-                "a resource matches its path, and this layer cannot tell whether it wraps the app \
-                 or a `web::scope(\"\")` (a middleware inside it, such as `from_fn`, hides that), \
-                 on which a resource registered before the scope may serve the request the \
-                 preflight announces",
-            ),
+            Placement::AppOrEmptyScope
+                if request
+                    .resource_map()
+                    .has_resource(request.match_info().as_str()) =>
+            {
+                Err(
+                    "a resource matches its path, and this layer cannot tell whether it wraps the \
+                     app or a `web::scope(\"\")` (a middleware inside it, such as `from_fn`, hides \
+                     that), on which a resource registered before the scope may serve the request \
+                     the preflight announces",
+                )
+            }
             Placement::AppOrEmptyScope => Ok(()),
         }
     }

@@ -388,13 +388,6 @@ impl RouteTable {
         Lookup::NoRoute(Beyond::NoRouteMatches)
     }
 
-    /// Whether any resource matches the request's path, whoever registered it.
-    pub(crate) fn any_resource_matches(&self, request: &ServiceRequest) -> bool {
-        request
-            .resource_map()
-            .has_resource(request.match_info().as_str())
-    }
-
     /// Whether a resource this table did not register matches the request's path first: a route
     /// or resource without `#[cors]`, files, a resource registered by hand.
     pub(crate) fn another_resource_matches(&self, request: &ServiceRequest) -> bool {
