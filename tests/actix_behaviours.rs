@@ -32,6 +32,27 @@ where
     format!("{status} {}", String::from_utf8_lossy(&body))
 }
 
+/// A middleware that passes requests on, and, when it is built, calls its function with the type
+/// name of the service it wraps.
+#[derive(Clone)]
+struct AtBuild(Rc<dyn Fn(&'static str)>);
+
+impl<S, B> Transform<S, ServiceRequest> for AtBuild
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = S;
+    type InitError = ();
+    type Future = Ready<Result<S, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        (self.0)(std::any::type_name::<S>());
+        ready(Ok(service))
+    }
+}
+
 /// 1. Entries are tried in registration order, by path and then by guards; the first that accepts
 ///    the request serves it.
 #[actix_web::test]
@@ -351,27 +372,15 @@ async fn services_register_before_middleware_is_built() {
             web::resource("/c").to(named("c")).register(config)
         }
     }
-    struct SeesRegistrations(Rc<Cell<u32>>);
-    impl<S, B> Transform<S, ServiceRequest> for SeesRegistrations
-    where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    {
-        type Response = ServiceResponse<B>;
-        type Error = actix_web::Error;
-        type Transform = S;
-        type InitError = ();
-        type Future = Ready<Result<S, ()>>;
-
-        fn new_transform(&self, service: S) -> Self::Future {
-            self.0.set(REGISTERED.get());
-            ready(Ok(service))
-        }
-    }
     let seen = Rc::new(Cell::new(u32::MAX));
+    let sees_registrations = {
+        let seen = seen.clone();
+        AtBuild(Rc::new(move |_| seen.set(REGISTERED.get())))
+    };
     REGISTERED.set(0);
     let _app = test::init_service(
         App::new()
-            .wrap(SeesRegistrations(seen.clone()))
+            .wrap(sees_registrations)
             .service(Counted)
             .service(web::scope("/s").service(Counted)),
     )
@@ -389,47 +398,38 @@ async fn a_middleware_on_the_app_is_given_the_apps_router() {
         std::any::type_name::<T::Service>()
     }
     let router = router_of(&App::new());
-    #[derive(Clone, Default)]
-    struct SeesType(Rc<Cell<&'static str>>);
-    impl<S, B> Transform<S, ServiceRequest> for SeesType
-    where
-        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    {
-        type Response = ServiceResponse<B>;
-        type Error = actix_web::Error;
-        type Transform = S;
-        type InitError = ();
-        type Future = Ready<Result<S, ()>>;
-
-        fn new_transform(&self, service: S) -> Self::Future {
-            self.0.set(std::any::type_name::<S>());
-            ready(Ok(service))
-        }
-    }
     async fn pass(
         req: ServiceRequest,
         next: Next<impl MessageBody>,
     ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
         next.call(req).await
     }
-    let (on_app, behind_from_fn) = (SeesType::default(), SeesType::default());
-    let (on_scope, on_empty_scope) = (SeesType::default(), SeesType::default());
+    // Each notes the type name of the service it wraps.
+    let noting = || {
+        let seen = Rc::new(Cell::new(""));
+        let note = seen.clone();
+        (seen, AtBuild(Rc::new(move |wrapped| note.set(wrapped))))
+    };
+    let (on_app, on_app_layer) = noting();
+    let (behind_from_fn, behind_from_fn_layer) = noting();
+    let (on_scope, on_scope_layer) = noting();
+    let (on_empty_scope, on_empty_scope_layer) = noting();
     let _app = test::init_service(
         App::new()
-            .service(web::scope("/s").wrap(on_scope.clone()))
+            .service(web::scope("/s").wrap(on_scope_layer))
             .service(
                 web::scope("")
                     .wrap(actix_web::middleware::Logger::default())
-                    .wrap(on_empty_scope.clone()),
+                    .wrap(on_empty_scope_layer),
             )
             .wrap(actix_web::middleware::Logger::default())
-            .wrap(on_app.clone()),
+            .wrap(on_app_layer),
     )
     .await;
     let _boxed =
-        test::init_service(App::new().wrap(from_fn(pass)).wrap(behind_from_fn.clone())).await;
-    assert!(on_app.0.get().contains(router), "{}", on_app.0.get());
+        test::init_service(App::new().wrap(from_fn(pass)).wrap(behind_from_fn_layer)).await;
+    assert!(on_app.get().contains(router), "{}", on_app.get());
     for seen in [&behind_from_fn, &on_scope, &on_empty_scope] {
-        assert!(!seen.0.get().contains(router), "{}", seen.0.get());
+        assert!(!seen.get().contains(router), "{}", seen.get());
     }
 }
