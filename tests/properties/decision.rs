@@ -3,7 +3,7 @@
 //! reference model grants, answers with the policy's lists exactly when the reference says a
 //! browser refuses by them, and refuses with `403` otherwise. No actix-web type is involved.
 
-use cors_rules::stored::{AllowedHeaders, JoinedNames, JoinedOrigins};
+use cors_rules::stored::JoinedOrigins;
 use cors_runtime::__private::decision::origin::{ListMatch, OriginLists};
 use cors_runtime::__private::decision::preflight::{
     decide, HeaderRule, MethodRule, PreflightRequest, PreflightRules, PreflightVerdict, Single,
@@ -11,9 +11,9 @@ use cors_runtime::__private::decision::preflight::{
 use cors_runtime::__private::decision::refusal::Refusal;
 use proptest::prelude::*;
 
-use crate::reference::{self, RefHeaders, RefPolicy, RefPreflight};
+use crate::reference::{self, RefPolicy, RefPreflight};
 use crate::strategies::*;
-use crate::{leak, policy_and_origin};
+use crate::{policy_and_origin, stored_lists, StoredLists};
 
 /// A preflight as bytes, the way an adapter hands it in.
 struct Bytes<'a>(&'a RefPreflight);
@@ -34,30 +34,12 @@ impl PreflightRequest for Bytes<'_> {
 
 /// The core's rules for a reference policy, through the stored encoding the macro writes.
 fn core_of(policy: &RefPolicy) -> (OriginLists, PreflightRules) {
-    let origins = match &policy.origins {
-        None => JoinedOrigins::ANY.to_owned(),
-        Some(origins) => {
-            let mut list = cors_rules::OriginList::default();
-            for entry in origins.exact.iter().chain(&origins.patterns) {
-                list.push(entry).expect("generated origins are valid");
-            }
-            JoinedOrigins::join(list.texts())
-        }
-    };
-    let names;
-    let headers = match &policy.headers {
-        RefHeaders::None => AllowedHeaders::None,
-        RefHeaders::List(list) => {
-            names = JoinedNames::join(list.iter().map(String::as_str));
-            AllowedHeaders::List(JoinedNames::new(&names))
-        }
-        RefHeaders::Any { authorization } => AllowedHeaders::Any {
-            authorization: *authorization,
-        },
-    };
-    let headers = leak(headers.header_value().unwrap_or_default().to_owned());
-    let methods = leak(JoinedNames::join(policy.methods.iter().map(String::as_str)));
-    let lists = OriginLists::new(JoinedOrigins::new(leak(origins)), None);
+    let StoredLists {
+        origins,
+        methods,
+        headers,
+    } = stored_lists(policy);
+    let lists = OriginLists::new(JoinedOrigins::new(origins), None);
     let rules = PreflightRules {
         methods: MethodRule::new(methods),
         headers: HeaderRule::new(headers),

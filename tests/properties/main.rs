@@ -28,9 +28,15 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-/// The runtime's form of a reference policy, stored as the macro would have stored it: through
-/// `cors_rules::stored`, the encoding's one owner.
-fn runtime_policy(policy: &RefPolicy) -> &'static StoredPolicy {
+/// A reference policy's lists in the stored encoding, written through `cors_rules::stored`, the
+/// encoding's one owner, as the macro writes them.
+struct StoredLists {
+    origins: &'static str,
+    methods: &'static str,
+    headers: &'static str,
+}
+
+fn stored_lists(policy: &RefPolicy) -> StoredLists {
     let origins = match &policy.origins {
         None => JoinedOrigins::ANY.to_owned(),
         Some(origins) => {
@@ -52,15 +58,28 @@ fn runtime_policy(policy: &RefPolicy) -> &'static StoredPolicy {
             authorization: *authorization,
         },
     };
-    let methods = JoinedNames::join(policy.methods.iter().map(String::as_str));
+    StoredLists {
+        origins: leak(origins),
+        methods: leak(JoinedNames::join(policy.methods.iter().map(String::as_str))),
+        headers: leak(headers.header_value().unwrap_or_default().to_owned()),
+    }
+}
+
+/// The runtime's form of a reference policy, stored as the macro would have stored it.
+fn runtime_policy(policy: &RefPolicy) -> &'static StoredPolicy {
+    let StoredLists {
+        origins,
+        methods,
+        headers,
+    } = stored_lists(policy);
     Box::leak(Box::new(StoredPolicy {
         route: "generated",
         named: "",
         paths: &[],
         runtime_origins: &cors_runtime::__private::NO_RUNTIME_ORIGINS,
-        origins: leak(origins),
-        methods: leak(methods),
-        headers: leak(headers.header_value().unwrap_or_default().to_owned()),
+        origins,
+        methods,
+        headers,
         expose_headers: "X-Request-Id",
         credentials: policy.credentials,
         max_age: leak(store_max_age(Some(600))),
